@@ -1,0 +1,29 @@
+# Quick start: `make run` builds the example corpus's graph; `make test` runs the tests.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install eval clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kg build examples -o build/examples.ttl
+	$(BIN)/kg validate build/examples.ttl
+	$(BIN)/kg query applications-per-year --graph build/examples.ttl
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+eval: $(STAMP)
+	$(BIN)/python bench/eval_gate.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,70 @@
+"""Stage 4, document -> facts: every fact of facts.md, each with its evidence.
+
+The stages, in order (one module each):
+
+1. ``kg.readers``   file -> decoded text (UTF-8 or GB18030), refusing what is not text;
+2. ``kg.normalize`` text -> normalised text with an offset map back to the printed text;
+3. ``kg.document``  normalised text -> document: page metadata, sections, sentences;
+4. ``kg.extract``   document -> :class:`~kg.model.ReportFacts` (header, contact,
+   platforms, metrics), every value with its sentence, offsets and rule id;
+5. ``kg.rdf``       facts -> triples, one named graph per report.
+
+:func:`extract_file` is a pure function of one file, so batches parallelise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.document import Document, build_document
+from kg.errors import NotAReportError
+from kg.extract.contact import extract_contact
+from kg.extract.header import agency_fallback, issued, period, report_format, title_and_agency
+from kg.extract.metrics import extract_metrics
+from kg.extract.platforms import extract_platforms
+from kg.extract.statistics_table import extract_statistics_table
+from kg.model import ReportFacts
+from kg.readers import read_source
+
+REPORT_WORDS = ("信息公开", "政务公开")
+
+
+def extract_file(path: str | Path) -> ReportFacts:
+    """Read one report file and extract its facts (raises :class:`kg.errors.KgError`)."""
+    return extract_document(build_document(read_source(path)))
+
+
+def extract_document(doc: Document) -> ReportFacts:
+    title, agency, year = title_and_agency(doc)
+    if title is None and not _looks_like_report(doc):
+        raise NotAReportError(doc.source.source, "not an annual report on government information disclosure (no 信息公开 report title or wording)")
+    agency = agency or agency_fallback(doc)
+    start, end = period(doc)
+    if year is None and start is not None:
+        year = type(start)(int(start.value[:4]), start.evidence)
+    fmt, edition = report_format(doc, year.value if year else None)
+    stats = extract_metrics(doc, standard=fmt == "standard")
+    if fmt == "narrative":
+        for metric, stat in extract_statistics_table(doc).items():
+            stats.setdefault(metric, stat)
+    return ReportFacts(
+        source=doc.source.source,
+        sha256=doc.source.sha256,
+        media_type=doc.source.media_type,
+        format=fmt,
+        edition=edition,
+        title=title,
+        agency=agency,
+        year=year,
+        period_start=start,
+        period_end=end,
+        issued=issued(doc, year.value if year else None),
+        contact=extract_contact(doc),
+        platforms=extract_platforms(doc, agency.value if agency else None),
+        stats=dict(sorted(stats.items())),
+    )
+
+
+def _looks_like_report(doc: Document) -> bool:
+    body = doc.body
+    return "报告" in body and sum(body.count(w) for w in REPORT_WORDS) >= 3

@@ -1,0 +1,161 @@
+"""Header facts: title, agency, year, statistics period (统计期限), issue date and format.
+
+The title is the heading printed at the top of the report's own text (a saved page's
+标题 line only when the body has none); the agency and year come from the title
+(``AGENCY + YYYY年(度) + 政府信息公开工作年度报告``, or ``YYYY年 + AGENCY + …``).
+The issue date is the date line that closes the report (落款日期), else the page's
+发布时间. The format is ``standard`` when the national template's tables are present
+(国办公开办函〔2019〕60号 / 〔2021〕30号), else ``narrative``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kg.document import Document, chinese_number
+from kg.model import Fact
+
+TITLE = re.compile(
+    r"(?P<pre>[^\s。，,;；:：()（）《》“”\"]{0,40}?)"
+    r"(?P<year>(?:19|20)\d{2})年度?"
+    r"(?P<mid>[^\s。，,;；()（）《》“”\"]{0,30}?)"
+    r"(?:政府|政务)?信息公开[^\s。，,;；()（）《》]{0,8}?报告"
+)
+PERIOD = re.compile(
+    r"统计(?:期限|时限|区间|时间|期间|周期)[^\d。]{0,8}?"
+    r"(?P<y1>(?:19|20)\d{2})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?\s*"
+    r"(?:至|到|—|－|-|~|～)\s*(?:(?P<y2>(?:19|20)\d{2})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
+)
+CN_DIGITS = "〇○零一二三四五六七八九"
+DATE_LINE = re.compile(
+    r"(?:^|(?<=[\n。]))[ \t]*(?P<date>(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+    r"|(?P<cy>[〇○零一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日)"
+    r"[ \t]*(?=$|\n|附件|附表)",
+    re.M,
+)
+META_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+AGENCY_PREFIX = re.compile(r"^(?:关于|印发|公布)+|(?:关于)$")
+STANDARD_MARKERS = (
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "结转下年度继续办理",
+    "未经复议直接起诉",
+    "复议后起诉",
+    "第二十条第(一)项",
+    "本年度办理结果",
+)
+EDITION_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "〔2021〕30号")
+EDITION_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
+
+
+def iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def title_and_agency(doc: Document) -> tuple[Fact[str] | None, Fact[str] | None, Fact[int] | None]:
+    text = doc.text
+    first_stop = text.find("。", doc.body_start)
+    limit = first_stop if first_stop >= 0 else len(text)
+    candidates = []
+    allowed = {doc.body_start}
+    for m in TITLE.finditer(text, doc.body_start, limit):
+        at_line_start = m.start() == 0 or text[m.start() - 1] == "\n"
+        if m.start() in allowed or at_line_start:
+            candidates.append(m)
+            allowed.add(m.end())
+    if candidates:
+        m = candidates[-1]
+        title_ev = doc.evidence(m.start(), m.end(), m.start(), m.end(), "header.title")
+        title = Fact(m.group().replace(" ", ""), title_ev)
+        agency_text, group = (m.group("pre"), "pre") if m.group("pre") else (m.group("mid"), "mid")
+        agency_text = AGENCY_PREFIX.sub("", agency_text)
+        agency = None
+        if len(agency_text) >= 2:
+            agency = Fact(
+                agency_text, doc.evidence(m.start(), m.end(), m.start(group), m.start(group) + len(agency_text), "header.agency_from_title")
+            )
+        year = Fact(int(m.group("year")), doc.evidence(m.start(), m.end(), m.start("year"), m.end("year"), "header.year_from_title"))
+        return title, agency, year
+    # No heading in the body: a saved page's 标题 line stands in.
+    meta_title = doc.meta.get("标题") or doc.meta.get("题目")
+    if meta_title:
+        m = TITLE.fullmatch(meta_title.value.replace(" ", ""))
+        if m:
+            ev = meta_title.evidence
+            agency_text = AGENCY_PREFIX.sub("", m.group("pre") or m.group("mid"))
+            agency = Fact(agency_text, _sub_evidence(ev, "header.agency_from_page_title")) if len(agency_text) >= 2 else None
+            year = Fact(int(m.group("year")), _sub_evidence(ev, "header.year_from_page_title"))
+            return Fact(m.group(), _sub_evidence(ev, "header.page_title")), agency, year
+    return None, None, None
+
+
+def _sub_evidence(ev, rule):
+    from dataclasses import replace
+
+    return replace(ev, rule=rule)
+
+
+def agency_fallback(doc: Document) -> Fact[str] | None:
+    publisher = doc.meta.get("发布机构") or doc.meta.get("发文机关")
+    if publisher and len(publisher.value) >= 2:
+        return Fact(publisher.value.replace(" ", ""), _sub_evidence(publisher.evidence, "header.agency_from_page_publisher"))
+    return None
+
+
+def period(doc: Document) -> tuple[Fact[str] | None, Fact[str] | None]:
+    for s in doc.sentences:
+        m = PERIOD.search(s.text)
+        if not m:
+            continue
+        y1 = int(m.group("y1"))
+        y2 = int(m.group("y2") or y1)
+        start = iso(y1, int(m.group("m1")), int(m.group("d1")))
+        end = iso(y2, int(m.group("m2")), int(m.group("d2")))
+        if start and end and start <= end:
+            ev = doc.sentence_evidence(s, m, 0, "header.period")
+            return Fact(start, ev), Fact(end, ev)
+    return None, None
+
+
+def _cn_year(text: str) -> int:
+    return int("".join(str(CN_DIGITS.index(c) - 2 if CN_DIGITS.index(c) > 2 else 0) for c in text))
+
+
+def issued(doc: Document, year: int | None) -> Fact[str] | None:
+    found = None
+    for m in DATE_LINE.finditer(doc.text, doc.body_start):
+        if m.group("y"):
+            value = iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        else:
+            value = iso(_cn_year(m.group("cy")), chinese_number(m.group("cm")), chinese_number(m.group("cd")))
+        if value and (year is None or year <= int(value[:4]) <= year + 2):
+            found = (value, m)
+    if found:
+        value, m = found
+        return Fact(value, doc.evidence(m.start("date"), m.end("date"), m.start("date"), m.end("date"), "header.date_line"))
+    for key in ("发布时间", "发布日期", "日期", "时间", "成文日期"):
+        fact = doc.meta.get(key)
+        if fact:
+            m = META_DATE.search(fact.value)
+            value = m and iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if value:
+                return Fact(value, _sub_evidence(fact.evidence, f"header.page_{key}"))
+    return None
+
+
+def report_format(doc: Document, year: int | None) -> tuple[str, str | None]:
+    body = doc.body
+    markers = sum(1 for marker in STANDARD_MARKERS if marker in body)
+    if markers < 2:
+        return "narrative", None
+    if any(m in body for m in EDITION_2021):
+        return "standard", "2021"
+    if any(m in body for m in EDITION_2019):
+        return "standard", "2019"
+    if year is not None:
+        return "standard", "2021" if year >= 2021 else "2019"
+    return "standard", None

@@ -1,0 +1,238 @@
+"""Metrics a report states about its own year, read from its sentences (facts.md, Metrics).
+
+Each rule describes how reports word a figure (``主动公开政府信息N条``, ``收到…申请N件``,
+``未收到…申请`` for a zero) and keeps the sentence and the figure's offsets as evidence.
+Rules never add figures up and never read a figure given for two metrics together
+(``行政复议案、行政诉讼案…4起`` sets neither). Sentences in the section on problems and
+plans are not read. In a standard-template report the tables hold the application,
+reconsideration and litigation figures, so only text-only metrics are read from its prose.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from kg.document import Document, Sentence
+from kg.model import Stat
+
+NUM = r"(?P<pre>约|近|超过|逾|将近)?(?P<n>\d+(?:\.\d+)?)(?P<post>余|多)?"
+UNIT = r"(?P<unit>条|件|次|起|个|篇|份|期|项|宗)"
+APPROX_TAIL = re.compile(r"^(?:以上|左右)")
+NEG = r"(?:未|没有|无|不曾|尚未)"
+
+
+def _re(pattern: str) -> re.Pattern:
+    return re.compile(pattern.replace("{NUM}", NUM).replace("{UNIT}", UNIT).replace("{NEG}", NEG))
+
+
+# 主动公开政府信息N条 / 主动公开我区各级单位政府信息N条 / 累计主动公开信息150余条
+PROACTIVE = _re(r"主动公开(?:了)?[^\d。；;，,、]{0,12}?(?:信息|文件)(?:数|数量|总数)?(?:共|达到?|为|计|共计|合计)?\s*{NUM}\s*(?P<unit>条|件)")
+# in the section on proactive disclosure: 新增公开发布信息数达N条 (counted only when it is the one figure)
+PROACTIVE_WEAK = _re(r"(?:公开|发布)[^\d。；;，,、]{0,6}?信息(?:数|数量)?(?:共|达到?|为|计)?\s*{NUM}\s*(?P<unit>条)")
+APPLICATION_VERB = _re(r"(?:收到|受理|接收到?|接到)(?P<gap>[^。；;\d]{0,16}?){NUM}\s*(?P<unit>件|条|个|份)(?P<after>申请)?")
+APPLICATION_ZERO = _re(r"{NEG}(?:收到|受理|接到|接收到?|发生)(?P<gap>[^。；;\d]{0,16}?)申请")
+COMPLETED = _re(r"(?:办结|答复|回复)(?:了)?(?P<gap>[^。；;\d]{0,8}?){NUM}\s*(?P<unit>件|条)")
+DISCLOSED = _re(r"(?:同意公开|予以公开|全部公开)(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
+PARTIAL = _re(r"(?<!及)(?<!和)部分公开(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
+FEES_ZERO = _re(r"{NEG}(?:任何)?[^。；;\d]{0,10}?(?:收取|收费)|暂不收费|不收取|免费提供|免收|未产生[^。；;\d]{0,6}?费")
+FEES_FIGURE = _re(r"收取[^。；;\d]{0,10}?费(?:用)?(?:共|合计|共计)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>元|万元)")
+RECON_FIGURE = _re(r"行政复议(?:案件|申请|案)?(?P<gap>[^。；;，,\d]{0,8}?){NUM}\s*(?P<unit>件|起|宗|次)")
+LITIG_FIGURE = _re(r"行政诉讼(?:案件|案)?(?P<gap>[^。；;，,\d]{0,8}?){NUM}\s*(?P<unit>件|起|宗|次)")
+APPEALS_NEG = _re(r"{NEG}(?:发生|收到|出现|接到|受理|被提起|提起|被申请)?(?P<gap>[^。；;\d]{0,30}?)(?P<what>行政复议|行政诉讼)")
+NPC_FIGURE = _re(r"(?:人大代表建议|人大建议|人大代表提出的建议|人大代表的建议)(?P<gap>[^。；;\d]{0,6}?){NUM}\s*(?P<unit>件)")
+CPPCC_HANDLED = (
+    _re(r"(?:承办|办理|负责办理|立案)(?:了)?(?P<gap>[^。；;，,\d]{0,10}?)提案(?:共)?{NUM}\s*(?P<unit>件)"),
+    _re(r"提案(?P<gap>[^。；;，,\d]{0,8}?)(?:立案|承办|办理)(?:了)?{NUM}\s*(?P<unit>件)"),
+    _re(r"(?:经审查|审查后)?立案(?P<gap>)(?:了)?(?:共)?{NUM}\s*(?P<unit>件)"),
+)
+CPPCC_FIGURE = _re(r"(?:政协委员提案|政协提案|政协委员的提案)(?P<gap>[^。；;\d]{0,6}?){NUM}\s*(?P<unit>件)")
+PROPOSALS_ZERO = _re(r"{NEG}(?:收到|承办|办理|接到|涉及)?(?P<gap>[^。；;\d]{0,12}?)(?P<what>建议|提案)")
+TOTAL_AFTER = _re(r"^[^。；;]*?(?:共计|合计|总计)\s*(?P<n>\d+)\s*件")
+
+CATEGORY_BEFORE = re.compile(r"应$|其他$|其他应$|类$")
+NOT_APPLICATION = re.compile(r"复议|诉讼|审批|咨询|建议|提案|投诉|举报|来电|来信|信访")
+APPLICATION_CONTEXT = re.compile(r"信息公开|依申请|公开申请")
+FEES_CONTEXT = re.compile(r"信息公开|依申请|信息处理费|检索|复制|邮寄")
+NOT_APPEALS_NONE = re.compile(r"纠错|败诉|纠正|撤销")
+
+
+class _Collector:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.stats: dict[str, Stat] = {}
+
+    def add(self, metric: str, sentence: Sentence, m: re.Match, rule: str, *, value=None, group="n", unit=None,
+            approx=None) -> None:
+        if metric in self.stats:
+            return
+        if value is None:
+            value = _number(m.group(group))
+        if approx is None:
+            approx = _approx(m, sentence)
+        if unit is None:
+            unit = _group(m, "unit")
+        use = group if (group == 0 or group in m.re.groupindex) and m.group(group) is not None else 0
+        ev = self.doc.sentence_evidence(sentence, m, use, rule)
+        self.stats[metric] = Stat(metric, value, approx, unit, ev)
+
+
+def _group(m: re.Match, name: str) -> str | None:
+    return m.group(name) if name in m.re.groupindex else None
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def _approx(m: re.Match, sentence: Sentence) -> bool:
+    if _group(m, "pre") or _group(m, "post"):
+        return True
+    return bool(APPROX_TAIL.match(sentence.text[m.end():]))
+
+
+def _readable(doc: Document) -> Iterator[Sentence]:
+    for s in doc.sentences:
+        if s.section is not None and s.section.kind == "problems":
+            continue
+        yield s
+
+
+def extract_metrics(doc: Document, *, standard: bool) -> dict[str, Stat]:
+    out = _Collector(doc)
+    sentences = list(_readable(doc))
+    _proactive(doc, sentences, out)
+    _fees(sentences, out)
+    _proposals(sentences, out)
+    if not standard:
+        _applications(sentences, out)
+        _appeals(sentences, out)
+    return out.stats
+
+
+def _proactive(doc: Document, sentences: list[Sentence], out: _Collector) -> None:
+    for s in sentences:
+        for m in PROACTIVE.finditer(s.text):
+            if CATEGORY_BEFORE.search(s.text[max(0, m.start() - 4): m.start()]):
+                continue  # 其他应主动公开政府信息N条 names a category, not the total
+            out.add("proactive_total", s, m, "proactive.stated_total")
+            return
+    weak = [(s, m) for s in sentences if s.section and s.section.kind == "proactive" for m in PROACTIVE_WEAK.finditer(s.text)]
+    if len(weak) == 1:
+        s, m = weak[0]
+        out.add("proactive_total", s, m, "proactive.only_figure_in_section")
+
+
+def _applications(sentences: list[Sentence], out: _Collector) -> None:
+    for s in sentences:
+        in_context = APPLICATION_CONTEXT.search(s.text) or (s.section and s.section.kind == "applications")
+        if not in_context:
+            continue
+        for m in APPLICATION_ZERO.finditer(s.text):
+            if not NOT_APPLICATION.search(m.group("gap")):
+                out.add("applications_received", s, m, "applications.none_received", value=0, approx=False, group=0)
+        for m in APPLICATION_VERB.finditer(s.text):
+            if NOT_APPLICATION.search(m.group("gap")):
+                continue
+            if "申请" in m.group("gap") or m.group("after"):
+                out.add("applications_received", s, m, "applications.received")
+        if s.section and s.section.kind == "applications" or "申请" in s.text:
+            for m in COMPLETED.finditer(s.text):
+                if not NOT_APPLICATION.search(m.group("gap")):
+                    out.add("applications_completed", s, m, "applications.completed")
+            for m in DISCLOSED.finditer(s.text):
+                if not re.search(r"及|和|与", m.group("gap")):
+                    out.add("disclosed", s, m, "applications.disclosed")
+            for m in PARTIAL.finditer(s.text):
+                out.add("partially_disclosed", s, m, "applications.partially_disclosed")
+
+
+def _fees(sentences: list[Sentence], out: _Collector) -> None:
+    for s in sentences:
+        in_section = s.section is not None and s.section.kind in ("fees", "other")
+        if not (in_section or FEES_CONTEXT.search(s.text)) or "费" not in s.text:
+            continue
+        m = FEES_FIGURE.search(s.text)
+        if m:
+            value = _number(m.group("n"))
+            if m.group("unit") == "万元":
+                value = round(value * 10000, 2)
+                value = int(value) if float(value).is_integer() else value
+            out.add("fees_yuan", s, m, "fees.charged", value=value, approx=False, unit="元")
+            return
+        m = FEES_ZERO.search(s.text)
+        if m and not re.search(r"\d", s.text[m.end(): m.end() + 6]):
+            out.add("fees_yuan", s, m, "fees.none_charged", value=0, approx=False, group=0, unit=None)
+            return
+
+
+def _appeals(sentences: list[Sentence], out: _Collector) -> None:
+    for s in sentences:
+        if "复议" not in s.text and "诉讼" not in s.text:
+            continue
+        for m in RECON_FIGURE.finditer(s.text):
+            if "诉讼" not in m.group("gap"):
+                out.add("reconsideration_total", s, m, "appeals.reconsideration")
+        for m in LITIG_FIGURE.finditer(s.text):
+            if "复议" not in m.group("gap") and "复议" not in s.text[max(0, m.start() - 6): m.start()]:
+                out.add("litigation_total", s, m, "appeals.litigation")
+        if NOT_APPEALS_NONE.search(s.text):
+            continue
+        for m in APPEALS_NEG.finditer(s.text):
+            if re.search(r"\d", m.group("gap")):
+                continue
+            tail = s.text[m.end(): m.end() + 16]
+            both = re.match(r"^[^。；;\d]{0,8}?(?:诉讼|复议)", tail)
+            if both and not re.search(r"\d", tail[: both.end() + 3]):
+                out.add("reconsideration_total", s, m, "appeals.none", value=0, approx=False, group="what", unit=None)
+                out.add("litigation_total", s, m, "appeals.none", value=0, approx=False, group="what", unit=None)
+            elif not re.search(r"\d", tail[:8]):
+                metric = "reconsideration_total" if m.group("what") == "行政复议" else "litigation_total"
+                out.add(metric, s, m, "appeals.none_of_one", value=0, approx=False, group="what", unit=None)
+
+
+def _proposals(sentences: list[Sentence], out: _Collector) -> None:
+    for s in sentences:
+        if "建议" not in s.text and "提案" not in s.text:
+            continue
+        for m in NPC_FIGURE.finditer(s.text):
+            total = TOTAL_AFTER.match(s.text[m.end():].split("提案")[0])
+            if total:
+                offset = m.end()
+                out.add("npc_suggestions", s, _Shifted(total, offset), "proposals.npc_total", value=int(total.group("n")),
+                        approx=False, unit="件")
+            else:
+                out.add("npc_suggestions", s, m, "proposals.npc")
+        for pattern in CPPCC_HANDLED if "提案" in s.text else ():
+            for m in pattern.finditer(s.text):
+                if "建议" not in m.group("gap"):
+                    out.add("cppcc_proposals", s, m, "proposals.cppcc_handled")
+        for m in CPPCC_FIGURE.finditer(s.text):
+            out.add("cppcc_proposals", s, m, "proposals.cppcc")
+        for m in PROPOSALS_ZERO.finditer(s.text):
+            if re.search(r"\d", s.text[m.start(): m.end() + 12]):
+                continue
+            rest = s.text[m.end(): m.end() + 12]
+            whats = {m.group("what")} | ({"提案"} if "提案" in rest else set())
+            if "建议" in whats and "人大" in s.text[m.start(): m.end() + 2] + m.group("gap") or "建议" in whats and "代表" in m.group("gap"):
+                out.add("npc_suggestions", s, m, "proposals.none", value=0, approx=False, group="what", unit=None)
+            if "提案" in whats and "政协" in s.text[m.start(): m.end() + 12]:
+                out.add("cppcc_proposals", s, m, "proposals.none", value=0, approx=False, group="what", unit=None)
+
+
+class _Shifted:
+    """A match found in a slice of a sentence, re-based to the sentence's offsets."""
+
+    def __init__(self, m: re.Match, offset: int):
+        self._m, self._offset = m, offset
+        self.re = m.re
+
+    def group(self, *args):
+        return self._m.group(*args)
+
+    def start(self, g=0):
+        return self._m.start(g) + self._offset
+
+    def end(self, g=0):
+        return self._m.end(g) + self._offset

@@ -1,0 +1,152 @@
+"""Typed records passed between kg's stages: evidence, facts and one report's facts.
+
+The flow is file -> text -> document -> facts (this module) -> triples -> graph.
+Every fact carries the :class:`Evidence` it was read from, so a figure can always be
+traced back to the sentence, character offsets (and page, where there is one) and the
+rule that produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+FORMATS = ("narrative", "standard")
+EDITIONS = ("2019", "2021")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: the sentence as printed and offsets into the source text.
+
+    ``start``/``end`` delimit the sentence and ``value_start``/``value_end`` the value
+    inside it, all as character offsets into the decoded source text (before
+    normalisation), so ``source_text[start:end]`` is the sentence as printed.
+    """
+
+    sentence: str
+    start: int
+    end: int
+    value_start: int
+    value_end: int
+    rule: str
+    page: int | None = None
+
+    def to_json(self) -> dict:
+        out = {
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "value_start": self.value_start,
+            "value_end": self.value_end,
+            "rule": self.rule,
+        }
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+
+@dataclass(frozen=True)
+class Fact(Generic[T]):
+    """A single value read from a report, with its evidence."""
+
+    value: T
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A figure the report states about its own year (one metric of facts.md)."""
+
+    metric: str
+    value: int | float
+    approx: bool
+    unit: str | None
+    evidence: Evidence
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "approx": self.approx, "unit": self.unit}
+
+
+@dataclass
+class Contact:
+    address: Fact[str] | None = None
+    postcode: Fact[str] | None = None
+    person: Fact[str] | None = None
+    phone: list[Fact[str]] = field(default_factory=list)
+    fax: list[Fact[str]] = field(default_factory=list)
+    email: list[Fact[str]] = field(default_factory=list)
+    website: list[Fact[str]] = field(default_factory=list)
+
+    SINGLE = ("address", "postcode", "person")
+    MULTI = ("phone", "fax", "email", "website")
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, k) for k in self.SINGLE + self.MULTI)
+
+
+@dataclass
+class ReportFacts:
+    """Everything kg extracted from one report file.
+
+    ``source`` is the path as the user gave it; ``sha256`` identifies the file's bytes.
+    ``format`` is ``narrative`` or ``standard``; ``edition`` is ``2019`` or ``2021`` for a
+    standard-template report and ``None`` otherwise.
+    """
+
+    source: str
+    sha256: str
+    media_type: str
+    format: str = "narrative"
+    edition: str | None = None
+    title: Fact[str] | None = None
+    agency: Fact[str] | None = None
+    year: Fact[int] | None = None
+    period_start: Fact[str] | None = None  # ISO date
+    period_end: Fact[str] | None = None
+    issued: Fact[str] | None = None
+    contact: Contact = field(default_factory=Contact)
+    platforms: list[Fact[str]] = field(default_factory=list)  # one per type, sorted
+    stats: dict[str, Stat] = field(default_factory=dict)
+
+    def to_record(self) -> dict:
+        """The JSON record of facts.md, plus ``provenance`` keyed by fact path."""
+        provenance: dict[str, dict] = {}
+
+        def single(key: str, fact: Fact | None):
+            if fact is None:
+                return None
+            provenance[key] = fact.evidence.to_json()
+            return fact.value
+
+        def many(key: str, facts: list[Fact]):
+            values = []
+            for i, fact in enumerate(facts):
+                provenance[f"{key}[{i}]"] = fact.evidence.to_json()
+                values.append(fact.value)
+            return values
+
+        record = {
+            "source": self.source,
+            "title": single("title", self.title),
+            "agency": single("agency", self.agency),
+            "year": single("year", self.year),
+            "period_start": single("period_start", self.period_start),
+            "period_end": single("period_end", self.period_end),
+            "issued": single("issued", self.issued),
+            "format": self.format,
+            "contact": {
+                **{k: single(f"contact.{k}", getattr(self.contact, k)) for k in Contact.SINGLE},
+                **{k: many(f"contact.{k}", getattr(self.contact, k)) for k in Contact.MULTI},
+            },
+            "platform_types": many("platform_types", self.platforms),
+            "stats": {},
+        }
+        for metric in sorted(self.stats):
+            stat = self.stats[metric]
+            record["stats"][metric] = stat.to_json()
+            provenance[f"stats.{metric}"] = stat.evidence.to_json()
+        record["provenance"] = provenance
+        return record

@@ -177,14 +177,16 @@ def _sections(text: str, body_start: int) -> list[Section]:
 
 
 def _sentences(text: str, body_start: int, sections: list[Section]) -> list[Sentence]:
+    """Sentences end at 。！？ and line breaks, and a section heading always starts one."""
     starts = [s.start for s in sections]
     out = []
     for m in SENTENCE.finditer(text, body_start):
-        chunk = m.group()
-        lead = len(chunk) - len(chunk.lstrip())
-        start, end = m.start() + lead, m.end()
-        if not chunk.strip():
-            continue
-        k = bisect_right(starts, start) - 1
-        out.append(Sentence(text[start:end], start, end, sections[k] if k >= 0 else None))
+        cuts = [m.start()] + [b for b in starts if m.start() < b < m.end()] + [m.end()]
+        for a, b in zip(cuts, cuts[1:]):
+            chunk = text[a:b]
+            if not chunk.strip():
+                continue
+            start = a + len(chunk) - len(chunk.lstrip())
+            k = bisect_right(starts, start) - 1
+            out.append(Sentence(text[start:b], start, b, sections[k] if k >= 0 else None))
     return out

@@ -158,7 +158,7 @@ def _sections(text: str, body_start: int) -> list[Section]:
     last = 0
     for m in HEADING.finditer(text, body_start):
         number = chinese_number(m.group(1))
-        if not (last <= number <= last + 2):
+        if found and not (last <= number <= last + 2):
             continue  # a numbered row of a table or list, not a section heading
         rest = text[m.end(): m.end() + 40].split("\n", 1)[0]
         end = HEADING_END.search(rest)

@@ -1,0 +1,188 @@
+"""Per-rule tests on real sentences from published reports (examples/ and tests/data/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_document
+from kg.extract.statistics_table import split_year_and_cumulative
+from tests.conftest import text_document
+
+HEAD = "张店区测试局2018年政府信息公开工作年度报告\n\n"
+
+
+def stats_of(body: str, head: str = HEAD) -> dict:
+    return {k: (v.value, v.approx) for k, v in extract_document(text_document(head + body)).stats.items()}
+
+
+def platforms_of(body: str, head: str = HEAD) -> list[str]:
+    return [f.value for f in extract_document(text_document(head + body)).platforms]
+
+
+# --- proactive_total -------------------------------------------------------------------
+
+def test_stated_proactive_total_with_approx_figure():
+    body = "五、主动公开政府信息以及公开平台建设情况\n\n自2018年1月1日至2018年12月31日，通过区政府门户网站我中心共累计主动公开信息150余条。其中机构职能类4条，法规公文28条"
+    assert stats_of(body)["proactive_total"] == (150, True)
+
+
+def test_proactive_total_is_the_first_total_not_a_sub_count():
+    body = "二、主动公开政府信息情况 （一）主动公开政府信息的数量 2014年主动公开政府信息 2543条。其中，区管委会及区直各部门主动公开政府信息1687条，占66%。"
+    assert stats_of(body)["proactive_total"] == (2543, False)
+
+
+def test_category_named_should_be_disclosed_is_not_the_total():
+    body = "今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条，其他应主动公开政府信息856条)"
+    assert "proactive_total" not in stats_of(body)
+
+
+def test_several_channel_counts_without_a_total_give_none():
+    body = ("二、主动公开政府信息情况\n\n截至目前,在张店区政府门户网站发布信息 58 条,其中 机构职能信息 25 条。"
+            "微信公众号发布信息 26条,其它各类媒体发布 100余条。")
+    assert "proactive_total" not in stats_of(body)
+
+
+def test_the_one_figure_in_the_proactive_section_counts():
+    body = "二、主动公开政府信息情况\n2018年，新版张店区人民政府门户网站自3月8日正式上线截止2018年12月31日，新增公开发布信息数达9721条，访问量达到735921次。"
+    assert stats_of(body)["proactive_total"] == (9721, False)
+
+
+# --- applications ---------------------------------------------------------------------
+
+def test_no_application_received_is_a_zero():
+    assert stats_of("六、政府信息公开申请的办理情况\n\n2018年，张店区机关事务服务中心未收到任何信息公开申请。")["applications_received"] == (0, False)
+
+
+def test_reconsideration_request_is_not_an_application():
+    body = "三、政府信息依申请公开工作情况 2011年全县未收到有关政府信息公开行政复议申请。"
+    stats = stats_of(body)
+    assert "applications_received" not in stats
+    assert stats["reconsideration_total"] == (0, False)
+
+
+def test_applications_received_figure():
+    body = "三、依申请公开政府信息情况\n进一步明确依申请公开制度，截至2018年12月31日，共有接收到依申请公开142件，办结同意率100%。"
+    stats = stats_of(body)
+    assert stats["applications_received"] == (142, False)
+    assert "applications_completed" not in stats  # 100% is a rate, not a count
+
+
+def test_approvals_are_not_information_requests():
+    body = "一、概述 目前，区县已入驻审批服务部门和单位13个，开设窗口26个，共受理申请121510件。"
+    assert "applications_received" not in stats_of(body)
+
+
+# --- fees -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "七、政府信息公开的收费及减免情况\n\n2018年度政府信息公开未收取相关费用。",
+    "六、政府信息公开的收费及减免情况\n\n2013 年我局没有任何行政收费。",
+    "四、政府信息公开的收费及减免情况 2014年我区各级工作部门依申请提供政府信息暂不收费。",
+    "六、其他需要报告的事项2021年，无收取信息处理费情况。",
+])
+def test_no_fee_charged_is_a_zero(sentence):
+    assert stats_of(sentence)["fees_yuan"] == (0, False)
+
+
+def test_spending_on_disclosure_is_not_a_fee():
+    body = "六、工作人员及信息公开事务支出情况 2013年用于税收宣传、设立和更新公开栏等产生的政府信息公开费用1万元。"
+    assert "fees_yuan" not in stats_of(body)
+
+
+# --- reconsideration and litigation ---------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "2018年，未发生因政府信息公开而被提起行政复议或行政诉讼的情况。",
+    "2013 年我局未收到有关政府信息公开事务的行政复议诉讼申请。",
+    "2018年我单位未发生因违反政府信息公开工作规定而出现的举报、投诉、行政复议和行政诉讼情况。",
+])
+def test_no_reconsideration_or_litigation_sets_both_zero(sentence):
+    stats = stats_of("八、因政府信息公开申请提起行政复议、行政诉讼的情况\n\n" + sentence)
+    assert stats["reconsideration_total"] == (0, False)
+    assert stats["litigation_total"] == (0, False)
+
+
+def test_a_figure_for_two_metrics_together_sets_neither():
+    body = "五、申请行政复议、提起行政诉讼情况\n  2018年度发生针对有关政府信息公开事务的行政复议案、行政诉讼案和有关的案4起，维持具体行政行为或者驳回原告诉讼请求数4起。"
+    stats = stats_of(body)
+    assert "reconsideration_total" not in stats and "litigation_total" not in stats
+
+
+def test_reconsideration_figure_alone():
+    body = "五、申请行政复议、提起行政诉讼和申诉的情况 2013年，我局收到以有关政府信息公开行政复议0件。"
+    stats = stats_of(body)
+    assert stats["reconsideration_total"] == (0, False)
+    assert "litigation_total" not in stats
+
+
+# --- NPC suggestions and CPPCC proposals ----------------------------------------------
+
+def test_npc_and_cppcc_figures():
+    body = "七、2018年办理人大代表建议和政协委员提案情况\n\n2018年,张店区文化出版局共承办了建议提案 16 件, 其中人大代表建议 2 件,政协委员提案 14 件。"
+    stats = stats_of(body)
+    assert stats["npc_suggestions"] == (2, False)
+    assert stats["cppcc_proposals"] == (14, False)
+
+
+def test_npc_total_handled_and_cppcc_filed_not_submitted():
+    body = ("六、办理人大代表建议、政协委员提案情况\n\n区十七届人二次会议期间，经审查，区人大代表建议128件，市政府转办1件，共计129件，由53个政府部门承办。"
+            "十二届二次会议以来，区政协委员共提交提案203件，经审查立案159件。在立案提案中，集体提案5件，委员提案154件。")
+    stats = stats_of(body)
+    assert stats["npc_suggestions"] == (129, False)
+    assert stats["cppcc_proposals"] == (159, False)
+
+
+def test_none_received_sets_both_zero():
+    body = "十、人大的代表建议和政协委员提案办理情况\n\n2018年，张店区机关事务服务中心未收到人大的代表建议和政协委员提案办理情况。"
+    stats = stats_of(body)
+    assert stats["npc_suggestions"] == (0, False) and stats["cppcc_proposals"] == (0, False)
+
+
+# --- problems section and standard template -------------------------------------------
+
+def test_plans_in_the_problems_section_are_not_read():
+    body = "七、存在的主要问题及改进措施\n充分利用广播、电视、网络等媒体和政务微信、微博等渠道推进信息和政务公开工作。2019年力争主动公开信息200条。"
+    assert platforms_of(body) == []
+    assert "proactive_total" not in stats_of(body)
+
+
+# --- platforms ------------------------------------------------------------------------
+
+def test_platforms_named_where_information_was_published():
+    body = "四、主动公开政府信息以及公开平台建设情况\n通过张店新闻网、张店通讯、张店手机报等平台进行信息公开。我局还采取设置公开栏、发送提示短信等多种便于公众知晓的方式公开信息。"
+    assert platforms_of(body) == ["bulletin_board", "mobile_newspaper", "print", "sms"]
+
+
+def test_two_wei_one_duan_names_three_platforms():
+    assert platforms_of("三是及时更新政府门户网站以及“两微一端”信息，使群众利用网络平台更加快捷方便地查询政务信息。") == ["app", "website", "wechat", "weibo"]
+
+
+def test_agency_named_after_a_medium_is_not_a_channel():
+    body = "一、概述\n区广播电视局政务信息公开工作领导小组及时公开了本单位的工作动态。"
+    assert platforms_of(body) == []
+
+
+def test_statistics_row_of_zero_items_is_not_a_channel():
+    body = "六、统计表 指标名称 计量单位 2014年度 历年累计 主动公开文件数 条 2543 78967 其中：1、政府网站公开数 条 2543 78967 2、政府公报公开数 条 0 0"
+    assert "gazette" not in platforms_of(body)
+
+
+def test_complaint_hotline_alone_is_not_a_platform():
+    body = "八、监督检查情况\n我局还公布了监督投诉电话和举报热线，随时接受各界监督。"
+    assert "hotline" not in platforms_of(body)
+
+
+# --- statistics table of older narrative reports --------------------------------------
+
+@pytest.mark.parametrize("cells, value", [("00", 0), ("12", 1), ("0 0", 0), ("2543 78967", 2543), ("4251516", None), ("11", 1)])
+def test_run_together_cells_are_read_only_when_unambiguous(cells, value):
+    assert split_year_and_cumulative(cells) == value
+
+
+def test_flattened_statistics_table_rows():
+    body = ("四、附件 2011年政府信息公开情况统计表 指标名称计量单位2011年度历年累计主动公开信息数条4251516"
+            "受理依申请公开信息总数条00对申请的答复数条00其中：1.同意公开答复数条002.同意部分公开答复数条00行政复议数条00行政诉讼数条00")
+    stats = stats_of(body)
+    assert "proactive_total" not in stats  # 4251516 splits three ways
+    assert stats["litigation_total"] == (0, False)
+    assert stats["partially_disclosed"] == (0, False)

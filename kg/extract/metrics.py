@@ -16,10 +16,10 @@ from typing import Iterator
 from kg.document import Document, Sentence
 from kg.model import Stat
 
-NUM = r"(?P<pre>约|近|超过|逾|将近)?(?P<n>\d+(?:\.\d+)?)(?P<post>余|多)?"
+NUM = r"(?P<pre>约|近|超过|逾|将近)?(?P<n>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<post>余|多)?"
 UNIT = r"(?P<unit>条|件|次|起|个|篇|份|期|项|宗)"
 APPROX_TAIL = re.compile(r"^(?:以上|左右)")
-NEG = r"(?:未|没有|无|不曾|尚未)"
+NEG = r"(?:未|没有|无|不曾|尚未|不存在)"
 
 
 def _re(pattern: str) -> re.Pattern:
@@ -27,16 +27,16 @@ def _re(pattern: str) -> re.Pattern:
 
 
 # 主动公开政府信息N条 / 主动公开我区各级单位政府信息N条 / 累计主动公开信息150余条
-PROACTIVE = _re(r"主动公开(?:了)?[^\d。；;，,、]{0,12}?(?:信息|文件)(?:数|数量|总数)?(?:共|达到?|为|计|共计|合计)?\s*{NUM}\s*(?P<unit>条|件)")
+PROACTIVE = _re(r"主动公开(?:了)?[^\d。；;，,、]{0,12}?(?:信息|文件)(?:数|数量|总数|总量)?(?:共|达到?|为|计|共计|合计)?\s*{NUM}\s*(?P<unit>条|件)")
 # in the section on proactive disclosure: 新增公开发布信息数达N条 (counted only when it is the one figure)
 PROACTIVE_WEAK = _re(r"(?:公开|发布)[^\d。；;，,、]{0,6}?信息(?:数|数量)?(?:共|达到?|为|计)?\s*{NUM}\s*(?P<unit>条)")
-APPLICATION_VERB = _re(r"(?:收到|受理|接收到?|接到)(?P<gap>[^。；;\d]{0,16}?){NUM}\s*(?P<unit>件|条|个|份)(?P<after>申请)?")
-APPLICATION_ZERO = _re(r"{NEG}(?:收到|受理|接到|接收到?|发生)(?P<gap>[^。；;\d]{0,16}?)申请")
+APPLICATION_VERB = _re(r"(?:收到|受理|接收到?|接到)(?P<gap>[^。；;\d]{0,24}?){NUM}\s*(?P<unit>件|条|个|份)(?P<after>申请)?")
+APPLICATION_ZERO = _re(r"{NEG}(?:收到|受理|接到|接收到?|发生)(?P<gap>[^。；;\d]{0,24}?)申请")
 COMPLETED = _re(r"(?:办结|答复|回复)(?:了)?(?P<gap>[^。；;\d]{0,8}?){NUM}\s*(?P<unit>件|条)")
 DISCLOSED = _re(r"(?:同意公开|予以公开|全部公开)(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
 PARTIAL = _re(r"(?<!及)(?<!和)部分公开(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
 FEES_ZERO = _re(r"{NEG}(?:任何)?[^。；;\d]{0,10}?(?:收取|收费)|暂不收费|不收取|免费提供|免收|未产生[^。；;\d]{0,6}?费")
-FEES_FIGURE = _re(r"收取[^。；;\d]{0,10}?费(?:用)?(?:共|合计|共计)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>元|万元)")
+FEES_FIGURE = _re(r"(?:收取[^。；;\d]{0,10}?费(?:用)?|收费(?:金额|总额)?)(?:共|合计|共计|为)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>元|万元)")
 RECON_FIGURE = _re(r"行政复议(?:案件|申请|案)?(?P<gap>[^。；;，,\d]{0,8}?){NUM}\s*(?P<unit>件|起|宗|次)")
 LITIG_FIGURE = _re(r"行政诉讼(?:案件|案)?(?P<gap>[^。；;，,\d]{0,8}?){NUM}\s*(?P<unit>件|起|宗|次)")
 APPEALS_NEG = _re(r"{NEG}(?:发生|收到|出现|接到|受理|被提起|提起|被申请)?(?P<gap>[^。；;\d]{0,30}?)(?P<what>行政复议|行政诉讼)")
@@ -82,6 +82,7 @@ def _group(m: re.Match, name: str) -> str | None:
 
 
 def _number(text: str) -> int | float:
+    text = text.replace(",", "")
     value = float(text)
     return int(value) if value.is_integer() and "." not in text else value
 
@@ -197,6 +198,8 @@ def _proposals(sentences: list[Sentence], out: _Collector) -> None:
         if "建议" not in s.text and "提案" not in s.text:
             continue
         for m in NPC_FIGURE.finditer(s.text):
+            if "提案" in m.group("gap"):
+                continue  # 人大代表建议和政协提案N件: one figure for two metrics
             total = TOTAL_AFTER.match(s.text[m.end():].split("提案")[0])
             if total:
                 offset = m.end()
@@ -209,7 +212,8 @@ def _proposals(sentences: list[Sentence], out: _Collector) -> None:
                 if "建议" not in m.group("gap"):
                     out.add("cppcc_proposals", s, m, "proposals.cppcc_handled")
         for m in CPPCC_FIGURE.finditer(s.text):
-            out.add("cppcc_proposals", s, m, "proposals.cppcc")
+            if "建议" not in m.group("gap"):
+                out.add("cppcc_proposals", s, m, "proposals.cppcc")
         for m in PROPOSALS_ZERO.finditer(s.text):
             if re.search(r"\d", s.text[m.start(): m.end() + 12]):
                 continue

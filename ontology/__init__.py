@@ -1,0 +1,1 @@
+"""Turtle files of the kg ontology, shipped as package data (kg.ontology)."""

@@ -1,0 +1,1 @@
+"""Cross-report SPARQL queries (*.rq), shipped as package data (kg.queries)."""

@@ -1,0 +1,1 @@
+"""SHACL shapes of kg graphs, shipped as package data (kg.shapes)."""

@@ -1,0 +1,46 @@
+"""The evaluation gate: bundled corpora scored against pinned floors that cannot drop silently."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("eval_gate", ROOT / "bench" / "eval_gate.py")
+eval_gate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(eval_gate)
+
+
+@pytest.fixture(scope="module")
+def floors():
+    return json.loads(eval_gate.FLOORS.read_text(encoding="utf-8"))
+
+
+def test_extraction_meets_every_pinned_floor(floors):
+    ok, lines = eval_gate.check(floors)
+    assert ok, "\n".join(line for line in lines if "ok" not in line.split()[-1:])
+
+
+def test_floors_cover_both_corpora_and_seeds_meet_the_issue_target(floors):
+    assert set(floors) == {"seeds", "dev-text"}
+    assert floors["seeds"]["floors"]["f1"] >= 0.95
+    assert floors["dev-text"]["floors"]["precision"] >= 0.95
+
+
+def test_update_refuses_to_lower_a_floor(floors):
+    raised = json.loads(json.dumps(floors))
+    raised["seeds"]["floors"]["f1"] = 1.01  # a floor above what extraction reaches
+    _new, problems = eval_gate.update(raised, allow_regression=False)
+    assert any("would lower the floor" in p for p in problems)
+    new, problems = eval_gate.update(raised, allow_regression=True)
+    assert not problems and new["seeds"]["floors"]["f1"] <= 1.0
+
+
+def test_a_changed_corpus_trips_the_gate(floors):
+    changed = json.loads(json.dumps(floors))
+    changed["dev-text"]["sha256"] = "0" * 64
+    ok, lines = eval_gate.check(changed)
+    assert not ok and any("corpus or gold changed" in line for line in lines)

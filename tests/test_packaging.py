@@ -1,0 +1,45 @@
+"""A built wheel carries the ontology, shapes, queries and lexicons, and a plain install finds them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    return next(out.glob("kg-*.whl"))
+
+
+def test_wheel_contains_package_data(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "kg/ontology/kg.ttl" in names
+    assert "kg/shapes/kg.ttl" in names
+    assert any(n.startswith("kg/queries/") and n.endswith(".rq") for n in names)
+    assert {"kg/lexicon/platforms.json", "kg/lexicon/furniture.json", "kg/lexicon/sections.json"} <= names
+
+
+def test_non_editable_install_loads_resources_and_extracts(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    code = (
+        "import kg, importlib.resources as r, json;"
+        "assert kg.__file__.startswith(%r), kg.__file__;"
+        "from kg.resources import ontology_graph, shapes_graph, query_names;"
+        "from kg.extract import extract_file;"
+        "print(len(ontology_graph()) > 0, len(shapes_graph()) > 0, len(query_names()) >= 8,"
+        " extract_file(%r).title.value)"
+    ) % (str(target), str(ROOT / "examples" / "003_dcdda86aceaa8777.txt"))
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(target)},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "张店区信访局2013年政府信息公开工作年度报告"]

@@ -1,0 +1,329 @@
+"""Run kg's cross-report SPARQL queries (queries/*.rq) on a graph and format their results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
+from rdflib.namespace import XSD
+
+from kg.errors import KgError, ResourceError
+
+FORMATS = ("table", "csv", "json")
+HEADER_KEYS = ("title", "description", "parameters")
+# A triple the ontology has and an extracted data graph lacks: tells whether labels are loaded.
+_ONTOLOGY_MARK = URIRef("https://w3id.org/govinfo-kg/ontology#PlatformScheme")
+_HEADER_LINE = re.compile(r"#\s*([A-Za-z_]+)\s*:\s*(.*)$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """A shipped query: its name (file stem), header title and description, and parameters."""
+
+    name: str
+    title: str
+    description: str
+    parameters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Source:
+    text: str
+    shown: str  # how errors name the file
+    name: str
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def _load(query: str | Path) -> _Source:
+    """A query by shipped name (``applications-per-year``) or by path to a ``.rq`` file."""
+    from kg import resources
+
+    text = str(query)
+    if isinstance(query, Path) or text.endswith(".rq") or "/" in text or "\\" in text:
+        path = Path(query)
+        if not path.is_file():
+            raise ResourceError(text, "no such query file")
+        try:
+            return _Source(path.read_text(encoding="utf-8"), text, path.stem)
+        except (OSError, UnicodeDecodeError) as error:
+            raise ResourceError(text, f"cannot read: {error}") from None
+    return _Source(resources.query_text(text), f"queries/{text}.rq", text)
+
+
+def parse_header(text: str) -> dict[str, str]:
+    """The ``# key: value`` comment lines that open a query; indented ``#`` lines continue a value."""
+    header: dict[str, str] = {}
+    last: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        found = _HEADER_LINE.match(stripped)
+        if found and found.group(1).lower() in HEADER_KEYS:
+            last = found.group(1).lower()
+            header[last] = found.group(2).strip()
+        elif last is not None and stripped.lstrip("#").strip():
+            header[last] = f"{header[last]} {stripped.lstrip('#').strip()}".strip()
+    return header
+
+
+def _parameters(value: str) -> tuple[tuple[str, str], ...]:
+    """``name = meaning; name2 = meaning`` -> ((name, meaning), ...)."""
+    out = []
+    for part in value.split(";"):
+        name, _, meaning = part.partition("=")
+        name = name.strip().lstrip("?")
+        if name:
+            out.append((name, meaning.strip()))
+    return tuple(out)
+
+
+def _info(source: _Source) -> QueryInfo:
+    header = parse_header(source.text)
+    return QueryInfo(
+        name=source.name,
+        title=header.get("title", ""),
+        description=header.get("description", ""),
+        parameters=_parameters(header.get("parameters", "")),
+    )
+
+
+def query_info(query: str | Path) -> QueryInfo:
+    """The header of one query, by shipped name or path."""
+    return _info(_load(query))
+
+
+def list_queries() -> list[QueryInfo]:
+    """The shipped queries, sorted by name; a query without title or description is an error."""
+    from kg import resources
+
+    infos = []
+    for name in resources.query_names():
+        info = _info(_load(name))
+        missing = [key for key in ("title", "description") if not getattr(info, key)]
+        if missing:
+            raise ResourceError(f"queries/{name}.rq:1", f"header lacks '# {missing[0]}: ...'")
+        infos.append(info)
+    return infos
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def _prepare(source: _Source):
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(source.text)
+    except Exception as error:  # pyparsing and rdflib raise several kinds
+        line = getattr(error, "lineno", None)
+        message = str(getattr(error, "msg", "") or error).strip().splitlines()[0]
+        prefix = re.search(r"Unknown namespace prefix : (\S+)", str(error))
+        if prefix:
+            line = _first_line_with(source.text, f"{prefix.group(1)}:")
+            message = f"unknown prefix '{prefix.group(1)}:' (declare it with PREFIX)"
+        elif line is not None:
+            message = f"SPARQL syntax error: {message}"
+        where = f"{source.shown}:{line}" if isinstance(line, int) else source.shown
+        raise ResourceError(where, message) from None
+
+
+def _first_line_with(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line.split("#", 1)[0] or (needle in line and not line.lstrip().startswith("#")):
+            return number
+    return None
+
+
+def _term(value: object) -> Literal | URIRef:
+    """A parameter value as an RDF term: integers stay integers, <iri> and http(s) IRIs become IRIs."""
+    if isinstance(value, (Literal, URIRef)):
+        return value
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    text = str(value)
+    if re.fullmatch(r"-?\d+", text):
+        return Literal(int(text), datatype=XSD.integer)
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if re.match(r"https?://", text):
+        return URIRef(text)
+    return Literal(text)
+
+
+def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str, Literal | URIRef]:
+    if not params:
+        return {}
+    declared = [name for name, _ in _info(source).parameters]
+    out = {}
+    for name, value in params.items():
+        if name not in declared:
+            takes = ", ".join(declared) if declared else "none"
+            raise ResourceError(source.shown, f"unknown parameter '{name}' (this query takes: {takes})")
+        if not _VARIABLE.match(name):
+            raise ResourceError(source.shown, f"parameter name '{name}' is not a SPARQL variable name")
+        out[name] = _term(value)
+    return out
+
+
+def _with_ontology(graph: Graph) -> Graph:
+    if (_ONTOLOGY_MARK, None, None) in graph:
+        return graph
+    from kg import resources
+
+    return ReadOnlyGraphAggregate([graph, resources.ontology_graph()])
+
+
+def to_python(term: object) -> object:
+    """A result cell as a plain value: int, Decimal, float, bool, date, str or None."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def run_query(
+    query: str | Path,
+    graph: Graph,
+    params: Mapping[str, object] | None = None,
+    *,
+    with_ontology: bool = True,
+) -> tuple[list[str], list[list[object]]]:
+    """Run a shipped query (by name) or a ``.rq`` file on ``graph``; return (columns, rows).
+
+    ``params`` binds the variables the query's ``# parameters:`` header declares (a value of
+    digits binds an integer, ``<...>`` or ``http(s)://...`` an IRI, anything else a string).
+    With ``with_ontology`` the shipped ontology is queried alongside ``graph`` so that platform,
+    metric and unit labels resolve. Cells are plain Python values (see :func:`to_python`).
+    """
+    source = _load(query)
+    prepared = _prepare(source)
+    bindings = _bindings(source, params)
+    target = _with_ontology(graph) if with_ontology else graph
+    try:
+        result = target.query(prepared, initBindings=bindings)
+        if result.type != "SELECT":
+            raise ResourceError(source.shown, f"only SELECT queries give rows (this is {result.type})")
+        columns = [str(var) for var in (result.vars or [])]
+        rows = [[to_python(cell) for cell in row] for row in result]
+    except KgError:
+        raise
+    except Exception as error:  # evaluation errors: the user needs one line naming the query
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ResourceError(source.shown, f"query failed: {first}") from None
+    return columns, rows
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide and full-width (CJK) characters count two."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _truncate(text: str, limit: int) -> str:
+    if limit <= 0 or display_width(text) <= limit:
+        return text
+    out, width = [], 0
+    for char in text:
+        step = display_width(char)
+        if width + step > limit - 1:
+            break
+        out.append(char)
+        width += step
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60) -> str:
+    """An aligned plain-text table (CJK-width aware); cells wider than ``max_width`` end in '…'."""
+    texts = [[_truncate(" ".join(_cell(v).split()), max_width) for v in row] for row in rows]
+    numeric = [
+        bool(rows) and all(isinstance(row[i], (int, float, Decimal)) and not isinstance(row[i], bool) or row[i] is None for row in rows)
+        for i in range(len(columns))
+    ]
+    widths = [max([display_width(c)] + [display_width(r[i]) for r in texts]) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, widths[i], numeric[i]) for i, c in enumerate(columns)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in texts:
+        lines.append("  ".join(_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(row)).rstrip())
+    lines.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(lines) + "\n"
+
+
+def format_csv(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """CSV with a header row; empty cells for unbound values."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def format_json(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A JSON array of objects keyed by column; unbound values are null."""
+    records = [{c: _json_value(v) for c, v in zip(columns, row)} for row in rows]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
+    """Format a result as ``table``, ``csv`` or ``json`` text (ending in a newline)."""
+    if fmt == "table":
+        return format_table(columns, rows)
+    if fmt == "csv":
+        return format_csv(columns, rows)
+    if fmt == "json":
+        return format_json(columns, rows)
+    raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

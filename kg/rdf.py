@@ -1,0 +1,452 @@
+"""Stage 5, facts -> triples: one named graph per report, series links, deterministic Turtle.
+
+Every IRI is a pure function of the facts (agency name, year, file hash, metric key), so
+the same report always maps to the same triples and no blank node is ever written.
+docs/mapping.md lists the mapping key by key; ontology/kg.ttl documents the terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import quote, unquote
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
+from rdflib.term import Node
+
+from kg.atomic import write_text
+from kg.model import Evidence, Fact, ReportFacts
+from kg.vocab import (
+    DCAT,
+    IANA,
+    KG,
+    KGID,
+    KGM,
+    KGP,
+    KGU,
+    OA,
+    RFC3778,
+    SCHEMA,
+    SDMX_ATTR,
+    SDMX_DIM,
+    SDMX_MEASURE,
+    VCARD,
+    YEAR,
+    bind_prefixes,
+)
+
+FORMAT_IRIS = {
+    ("narrative", None): KG.NarrativeFormat,
+    ("standard", "2019"): KG.Template2019,
+    ("standard", "2021"): KG.Template2021,
+    ("standard", None): KG.StandardTemplate,
+}
+FORMAT_OF = {KG.NarrativeFormat: "narrative", KG.Template2019: "standard", KG.Template2021: "standard", KG.StandardTemplate: "standard"}
+IRI_SAFE = "-._~!$&'()*+,;=:@/"
+
+
+# ---------------------------------------------------------------- identifiers
+
+
+def agency_key(name: str) -> str:
+    """The agency's name as identity: NFKC, all white space removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def agency_hash(name: str) -> str:
+    return hashlib.sha256(agency_key(name).encode("utf-8")).hexdigest()[:16]
+
+
+def agency_iri(name: str) -> URIRef:
+    return KGID[f"agency/{agency_hash(name)}"]
+
+
+def series_iri(name: str) -> URIRef:
+    return KGID[f"series/{agency_hash(name)}"]
+
+
+def file_iri(sha256: str) -> URIRef:
+    return KGID[f"file/{sha256}"]
+
+
+def year_iri(year: int) -> URIRef:
+    return YEAR[str(year)]
+
+
+def report_iri(facts: ReportFacts) -> URIRef:
+    """``kgid:report/{agency}/{year}``; without a year or an agency, named after the file hash."""
+    if facts.agency is None:
+        return KGID[f"report/file-{facts.sha256[:16]}"]
+    h = agency_hash(facts.agency.value)
+    if facts.year is None:
+        return KGID[f"report/{h}/file-{facts.sha256[:16]}"]
+    return KGID[f"report/{h}/{facts.year.value}"]
+
+
+def evidence_slug(key: str) -> str:
+    """The IRI segment for a provenance key: ``stats.X`` -> ``X``, ``contact.phone[0]`` -> ``contact-phone-0``."""
+    if key.startswith("stats."):
+        return key[len("stats."):]
+    return re.sub(r"\[(\d+)\]", r"-\1", key).replace(".", "-")
+
+
+def tel_iri(number: str) -> URIRef:
+    return URIRef("tel:" + quote(number, safe=IRI_SAFE))
+
+
+def mailto_iri(address: str) -> URIRef:
+    return URIRef("mailto:" + quote(address, safe=IRI_SAFE))
+
+
+def web_iri(site: str) -> URIRef:
+    """A website as an IRI; ``http://`` is added when the printed address has no scheme."""
+    site = site if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", site) else "http://" + site
+    return URIRef(quote(site, safe=IRI_SAFE + "#?%"))
+
+
+def media_type_iri(media_type: str) -> URIRef:
+    return IANA[media_type.split(";")[0].strip().lower()]
+
+
+def value_literal(value: int | float) -> Literal:
+    """xsd:integer for integers, xsd:decimal (plain notation) otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Literal(value, datatype=XSD.integer)
+    return Literal(format(Decimal(str(value)), "f"), datatype=XSD.decimal)
+
+
+def _offset(n: int) -> Literal:
+    return Literal(str(n), datatype=XSD.nonNegativeInteger)
+
+
+# ---------------------------------------------------------------- one report
+
+
+def report_graph(facts: ReportFacts) -> Graph:
+    """The triples of one report, as a graph named by the report's IRI (a pure function)."""
+    report = report_iri(facts)
+    g = bind_prefixes(Graph(identifier=report, bind_namespaces="none"))
+    dist = file_iri(facts.sha256)
+
+    def evidence(holder: URIRef, key: str, ev: Evidence) -> URIRef:
+        node = _evidence(g, report, dist, key, ev)
+        g.add((holder, PROV.wasDerivedFrom, node))
+        return node
+
+    g.add((report, RDF.type, DCAT.Dataset))
+    g.add((report, RDF.type, SCHEMA.Report))
+    g.add((report, DCTERMS.conformsTo, FORMAT_IRIS.get((facts.format, facts.edition if facts.format == "standard" else None), KG.StandardTemplate)))
+
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.identifier, Literal(facts.sha256)))
+    g.add((dist, DCAT.mediaType, media_type_iri(facts.media_type)))
+    g.add((dist, KG.sourcePath, Literal(facts.source)))
+    g.add((report, DCAT.distribution, dist))
+
+    agency = None
+    if facts.agency is not None:
+        name = facts.agency.value
+        agency, series = agency_iri(name), series_iri(name)
+        g.add((agency, RDF.type, ORG.Organization))
+        g.add((agency, RDF.type, ORG.FormalOrganization))
+        g.add((agency, SKOS.prefLabel, Literal(agency_key(name), lang="zh")))
+        g.add((series, RDF.type, DCAT.DatasetSeries))
+        g.add((series, DCTERMS.publisher, agency))
+        g.add((series, DCTERMS.title, Literal(f"{agency_key(name)}政府信息公开工作年度报告", lang="zh")))
+        g.add((report, DCTERMS.publisher, agency))
+        g.add((report, DCAT.inSeries, series))
+        evidence(report, "agency", facts.agency.evidence)
+
+    if facts.title is not None:
+        g.add((report, DCTERMS.title, Literal(facts.title.value, lang="zh")))
+        evidence(report, "title", facts.title.evidence)
+
+    period = None
+    if facts.year is not None:
+        period = year_iri(facts.year.value)
+        g.add((report, KG.reportYear, Literal(facts.year.value, datatype=XSD.integer)))
+        g.add((report, SDMX_DIM.refPeriod, period))
+        evidence(report, "year", facts.year.evidence)
+
+    if facts.period_start is not None or facts.period_end is not None:
+        span = URIRef(f"{report}/period")
+        g.add((report, DCTERMS.temporal, span))
+        g.add((span, RDF.type, DCTERMS.PeriodOfTime))
+        for key, prop in (("period_start", DCAT.startDate), ("period_end", DCAT.endDate)):
+            fact: Fact[str] | None = getattr(facts, key)
+            if fact is not None:
+                g.add((span, prop, Literal(fact.value, datatype=XSD.date)))
+                evidence(report, key, fact.evidence)
+
+    if facts.issued is not None:
+        g.add((report, DCTERMS.issued, Literal(facts.issued.value, datatype=XSD.date)))
+        evidence(report, "issued", facts.issued.evidence)
+
+    for i, platform in enumerate(facts.platforms):
+        g.add((report, KG.disclosureChannel, KGP[platform.value]))
+        evidence(report, f"platform_types[{i}]", platform.evidence)
+
+    if not facts.contact.is_empty():
+        _contact(g, report, facts, evidence)
+
+    for metric in sorted(facts.stats):
+        stat = facts.stats[metric]
+        obs = URIRef(f"{report}/obs/{metric}")
+        g.add((obs, RDF.type, QB.Observation))
+        g.add((obs, QB.dataSet, KG.disclosureStats))
+        if agency is not None:
+            g.add((obs, KG.agency, agency))
+        if period is not None:
+            g.add((obs, SDMX_DIM.refPeriod, period))
+        g.add((obs, KG.metric, KGM[metric]))
+        g.add((obs, SDMX_MEASURE.obsValue, value_literal(stat.value)))
+        if stat.unit:
+            g.add((obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]))
+        g.add((obs, KG.approximate, Literal(bool(stat.approx))))
+        g.add((obs, KG.sourceReport, report))
+        evidence(obs, f"stats.{metric}", stat.evidence)
+    return g
+
+
+def _contact(g: Graph, report: URIRef, facts: ReportFacts, evidence) -> None:
+    c = facts.contact
+    contact = URIRef(f"{report}/contact")
+    g.add((report, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, VCARD.Organization))
+    if facts.agency is not None:
+        g.add((contact, VCARD.fn, Literal(facts.agency.value)))
+    if c.address is not None or c.postcode is not None:
+        address = URIRef(f"{contact}/address")
+        g.add((contact, VCARD.hasAddress, address))
+        g.add((address, RDF.type, VCARD.Address))
+        if c.address is not None:
+            g.add((address, VCARD["street-address"], Literal(c.address.value)))
+            evidence(contact, "contact.address", c.address.evidence)
+        if c.postcode is not None:
+            g.add((address, VCARD["postal-code"], Literal(c.postcode.value)))
+            evidence(contact, "contact.postcode", c.postcode.evidence)
+    for kind, cls, facts_list in (("tel", VCARD.Voice, c.phone), ("fax", VCARD.Fax, c.fax)):
+        for i, fact in enumerate(facts_list):
+            tel = URIRef(f"{contact}/{kind}-{i}")
+            g.add((contact, VCARD.hasTelephone, tel))
+            g.add((tel, RDF.type, cls))
+            g.add((tel, VCARD.hasValue, tel_iri(fact.value)))
+            evidence(contact, f"contact.{'phone' if kind == 'tel' else 'fax'}[{i}]", fact.evidence)
+    for i, fact in enumerate(c.email):
+        g.add((contact, VCARD.hasEmail, mailto_iri(fact.value)))
+        evidence(contact, f"contact.email[{i}]", fact.evidence)
+    for i, fact in enumerate(c.website):
+        g.add((contact, VCARD.hasURL, web_iri(fact.value)))
+        evidence(contact, f"contact.website[{i}]", fact.evidence)
+    if c.person is not None:
+        person = URIRef(f"{contact}/person")
+        g.add((contact, KG.contactPerson, person))
+        g.add((person, RDF.type, VCARD.Individual))
+        g.add((person, VCARD.fn, Literal(c.person.value)))
+        evidence(contact, "contact.person", c.person.evidence)
+
+
+def _evidence(g: Graph, report: URIRef, dist: URIRef, key: str, ev: Evidence) -> URIRef:
+    node = URIRef(f"{report}/evidence/{evidence_slug(key)}")
+    quote_, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
+    g.add((node, RDF.type, OA.SpecificResource))
+    g.add((node, DCTERMS.identifier, Literal(key)))
+    g.add((node, OA.hasSource, dist))
+    g.add((node, OA.hasSelector, quote_))
+    g.add((quote_, RDF.type, OA.TextQuoteSelector))
+    g.add((quote_, OA.exact, Literal(ev.sentence)))
+    g.add((node, OA.hasSelector, position))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, _offset(ev.start)))
+    g.add((position, OA.end, _offset(ev.end)))
+    if ev.page is not None:
+        page = URIRef(f"{node}/page")
+        g.add((node, OA.hasSelector, page))
+        g.add((page, RDF.type, OA.FragmentSelector))
+        g.add((page, DCTERMS.conformsTo, RFC3778))
+        g.add((page, RDF.value, Literal(f"page={ev.page}")))
+    g.add((node, KG.valueStart, _offset(ev.value_start)))
+    g.add((node, KG.valueEnd, _offset(ev.value_end)))
+    g.add((node, KG.rule, Literal(ev.rule)))
+    return node
+
+
+# ---------------------------------------------------------------- many reports
+
+
+def link_series(graph: Graph) -> Graph:
+    """Order each agency's reports by year: dcat:prev between neighbours, dcat:first/last on the series.
+
+    Works on a union graph of many reports; replaces earlier links, so it can be re-run.
+    """
+    members: dict[Node, list[tuple[int, str, Node]]] = {}
+    for report, series in graph.subject_objects(DCAT.inSeries):
+        year = graph.value(report, KG.reportYear)
+        if year is None:
+            continue
+        try:
+            members.setdefault(series, []).append((int(year), str(report), report))
+        except ValueError:
+            continue
+    for series, reports in members.items():
+        reports.sort()
+        for _, _, report in reports:
+            graph.remove((report, DCAT.prev, None))
+        graph.remove((series, DCAT.first, None))
+        graph.remove((series, DCAT.last, None))
+        graph.add((series, DCAT.first, reports[0][2]))
+        graph.add((series, DCAT.last, reports[-1][2]))
+        for (_, _, earlier), (_, _, later) in zip(reports, reports[1:]):
+            if earlier != later:
+                graph.add((later, DCAT.prev, earlier))
+    return graph
+
+
+def build_graph(facts_list: Iterable[ReportFacts]) -> Graph:
+    """The union of the reports' graphs plus the series links, with kg's prefixes bound."""
+    graph = bind_prefixes(Graph(bind_namespaces="none"))
+    for facts in facts_list:
+        for triple in report_graph(facts):
+            graph.add(triple)
+    return link_series(graph)
+
+
+# ---------------------------------------------------------------- deterministic Turtle
+
+
+def serialize_turtle(graph: Graph) -> str:
+    """Turtle in which the same graph always gives the same text, whatever the triple order.
+
+    rdflib's ``longturtle`` serializer sorts subjects, predicates and objects; kg graphs
+    have no blank nodes, whose labels would otherwise vary between runs.
+    """
+    for triple in graph:
+        if any(isinstance(term, BNode) for term in triple):
+            raise ValueError(f"blank node in {triple!r}: kg graphs have none, so their Turtle is deterministic")
+    bind_prefixes(graph)
+    return graph.serialize(format="longturtle")
+
+
+def write_turtle(graph: Graph, path: str | Path) -> None:
+    """Write ``graph`` as deterministic Turtle, atomically (temporary file, then os.replace)."""
+    write_text(path, serialize_turtle(graph))
+
+
+# ---------------------------------------------------------------- reading back
+
+
+def graph_to_records(graph: Graph) -> list[dict]:
+    """The records (facts.md, with provenance) of every report in ``graph``, sorted by report IRI.
+
+    Inverse of :func:`report_graph` up to normal forms: the agency is read back from its
+    prefLabel (NFKC, no white space), websites as IRIs, emails and websites in IRI order.
+    """
+    return [_record(graph, report) for report in sorted(set(graph.subjects(RDF.type, SCHEMA.Report)), key=str)]
+
+
+def _record(g: Graph, report: Node) -> dict:
+    provenance: dict[str, dict] = {}
+    for node in g.objects(report, PROV.wasDerivedFrom):
+        _read_evidence(g, node, provenance)
+    dist = g.value(report, DCAT.distribution)
+    agency = g.value(report, DCTERMS.publisher)
+    span = g.value(report, DCTERMS.temporal)
+
+    def py(term):
+        return None if term is None else term.toPython()
+
+    def text(term):
+        return None if term is None else str(term)
+
+    contact_record: dict = {"address": None, "postcode": None, "person": None, "phone": [], "fax": [], "email": [], "website": []}
+    contact = g.value(report, DCAT.contactPoint)
+    if contact is not None:
+        for node in g.objects(contact, PROV.wasDerivedFrom):
+            _read_evidence(g, node, provenance)
+        address = g.value(contact, VCARD.hasAddress)
+        if address is not None:
+            contact_record["address"] = text(g.value(address, VCARD["street-address"]))
+            contact_record["postcode"] = text(g.value(address, VCARD["postal-code"]))
+        person = g.value(contact, KG.contactPerson)
+        if person is not None:
+            contact_record["person"] = text(g.value(person, VCARD.fn))
+        phones = []
+        for tel in g.objects(contact, VCARD.hasTelephone):
+            kind, index = str(tel).rsplit("/", 1)[-1].split("-", 1)
+            phones.append(("phone" if kind == "tel" else "fax", int(index), unquote(str(g.value(tel, VCARD.hasValue))[4:])))
+        for kind, _, number in sorted(phones):
+            contact_record[kind].append(number)
+        contact_record["email"] = sorted(unquote(str(o)[len("mailto:"):]) for o in g.objects(contact, VCARD.hasEmail))
+        contact_record["website"] = sorted(unquote(str(o)) for o in g.objects(contact, VCARD.hasURL))
+
+    # ReportFacts keeps platforms sorted, so platform_types[i] is the i-th channel in notation order.
+    channels = sorted(str(c)[len(str(KGP)):] for c in g.objects(report, KG.disclosureChannel))
+
+    stats = {}
+    for obs in g.subjects(KG.sourceReport, report):
+        metric = str(g.value(obs, KG.metric))[len(str(KGM)):]
+        value = g.value(obs, SDMX_MEASURE.obsValue)
+        unit = g.value(obs, SDMX_ATTR.unitMeasure)
+        stats[metric] = {
+            "value": int(value) if value.datatype == XSD.integer else float(value.toPython()),
+            "approx": bool(py(g.value(obs, KG.approximate))),
+            "unit": None if unit is None else str(unit)[len(str(KGU)):],
+        }
+        for node in g.objects(obs, PROV.wasDerivedFrom):
+            _read_evidence(g, node, provenance)
+
+    year = g.value(report, KG.reportYear)
+    conforms = g.value(report, DCTERMS.conformsTo)
+    record = {
+        "source": text(g.value(dist, KG.sourcePath)) if dist is not None else None,
+        "title": text(g.value(report, DCTERMS.title)),
+        "agency": text(g.value(agency, SKOS.prefLabel)) if agency is not None else None,
+        "year": None if year is None else int(year),
+        "period_start": text(g.value(span, DCAT.startDate)) if span is not None else None,
+        "period_end": text(g.value(span, DCAT.endDate)) if span is not None else None,
+        "issued": text(g.value(report, DCTERMS.issued)),
+        "format": FORMAT_OF.get(conforms, "standard"),
+        "contact": contact_record,
+        "platform_types": channels,
+        "stats": {m: stats[m] for m in sorted(stats)},
+        "provenance": {k: provenance[k] for k in sorted(provenance, key=_provenance_order)},
+    }
+    return record
+
+
+def _provenance_order(key: str) -> tuple:
+    head = key.split("[")[0].split(".")[0]
+    rank = {"title": 0, "agency": 1, "year": 2, "period_start": 3, "period_end": 4, "issued": 5, "contact": 6, "platform_types": 7, "stats": 8}
+    index = re.search(r"\[(\d+)\]", key)
+    return (rank.get(head, 9), key.split("[")[0], int(index.group(1)) if index else -1)
+
+
+def _read_evidence(g: Graph, node: Node, out: dict) -> None:
+    key = g.value(node, DCTERMS.identifier)
+    if key is None:
+        return
+    ev: dict = {}
+    for selector in g.objects(node, OA.hasSelector):
+        if (selector, RDF.type, OA.TextQuoteSelector) in g:
+            ev["sentence"] = str(g.value(selector, OA.exact))
+        elif (selector, RDF.type, OA.TextPositionSelector) in g:
+            ev["start"] = int(g.value(selector, OA.start))
+            ev["end"] = int(g.value(selector, OA.end))
+        elif (selector, RDF.type, OA.FragmentSelector) in g:
+            page = str(g.value(selector, RDF.value))
+            if page.startswith("page="):
+                ev["page"] = int(page[len("page="):])
+    out[str(key)] = {
+        "sentence": ev.get("sentence"),
+        "start": ev.get("start"),
+        "end": ev.get("end"),
+        "value_start": int(g.value(node, KG.valueStart)),
+        "value_end": int(g.value(node, KG.valueEnd)),
+        "rule": str(g.value(node, KG.rule)),
+        **({"page": ev["page"]} if "page" in ev else {}),
+    }

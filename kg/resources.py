@@ -1,0 +1,98 @@
+"""kg's shipped files (ontology, SHACL shapes, SPARQL queries), read via importlib.resources."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from rdflib import Graph
+
+from kg.errors import ResourceError
+
+ONTOLOGY = ("kg.ontology", "kg.ttl")
+SHAPES = ("kg.shapes", "kg.ttl")
+QUERIES = "kg.queries"
+
+
+def resource(package: str, name: str) -> Traversable:
+    """The shipped file ``name`` of ``package`` (raises :class:`ResourceError` when missing)."""
+    try:
+        item = files(package).joinpath(name)
+    except ModuleNotFoundError:
+        raise ResourceError(f"{package}/{name}", "resource package is not installed") from None
+    if not item.is_file():
+        raise ResourceError(f"{package}/{name}", "resource file is missing")
+    return item
+
+
+def read_text(package: str, name: str) -> str:
+    item = resource(package, name)
+    try:
+        return item.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ResourceError(str(item), f"cannot read: {error}") from None
+
+
+def parse_turtle(text: str, shown: str) -> Graph:
+    """Parse Turtle text; a syntax error becomes ``ResourceError('shown:line', problem)``."""
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle")
+    except Exception as error:  # rdflib raises several kinds; the user needs one line
+        line = getattr(error, "lines", None)  # rdflib's BadSyntax counts lines from 0
+        line = line + 1 if isinstance(line, int) else None
+        if line is None:
+            found = re.search(r"line (\d+)", str(error))
+            line = int(found.group(1)) if found else None
+        where = f"{shown}:{line}" if line else shown
+        raise ResourceError(where, f"broken Turtle: {_problem(error)}") from None
+    return graph
+
+
+def _problem(error: Exception) -> str:
+    message = getattr(error, "_why", None) or str(error)
+    lines = [part.strip() for part in str(message).strip().splitlines() if part.strip()]
+    return (lines[0] if lines else type(error).__name__)[:200]
+
+
+@lru_cache(maxsize=None)
+def _graph(package: str, name: str) -> Graph:
+    return parse_turtle(read_text(package, name), str(resource(package, name)))
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    copy += graph
+    return copy
+
+
+def ontology_graph() -> Graph:
+    """A fresh copy of kg's ontology (ontology/kg.ttl)."""
+    return _copy(_graph(*ONTOLOGY))
+
+
+def shapes_graph() -> Graph:
+    """A fresh copy of kg's SHACL shapes (shapes/kg.ttl)."""
+    return _copy(_graph(*SHAPES))
+
+
+def query_names() -> list[str]:
+    """Names of the shipped SPARQL queries (queries/NAME.rq), sorted."""
+    try:
+        folder = files(QUERIES)
+    except ModuleNotFoundError:
+        return []
+    return sorted(item.name[:-3] for item in folder.iterdir() if item.name.endswith(".rq") and item.is_file())
+
+
+def query_text(name: str) -> str:
+    """The text of the shipped query ``name`` (with or without ``.rq``)."""
+    stem = name[:-3] if name.endswith(".rq") else name
+    if stem not in query_names():
+        known = ", ".join(query_names()) or "none"
+        raise ResourceError(f"{QUERIES}/{stem}.rq", f"no such query (known: {known})")
+    return read_text(QUERIES, f"{stem}.rq")

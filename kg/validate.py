@@ -1,0 +1,87 @@
+"""Check a graph against kg's SHACL shapes and turn pySHACL's results into one-line messages."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, SH
+from rdflib.term import Node
+
+from kg.resources import ontology_graph, shapes_graph
+from kg.vocab import DCAT, KGID, PREFIXES
+
+SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+def validate_graph(graph: Graph) -> tuple[bool, list[str]]:
+    """Validate ``graph`` with kg's shapes (ontology as ont_graph, no inference).
+
+    Returns ``(conforms, lines)``; each line reads
+    ``violation | report <title or IRI> | focus <node> | path <property> | <message> (value <v>)``,
+    sorted, so the same graph always gives the same lines.
+    """
+    from pyshacl import validate  # imported late: pySHACL is slow to import
+
+    conforms, results, _text = validate(
+        graph,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=False,
+    )
+    lines = sorted({_line(graph, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)})
+    return bool(conforms), lines
+
+
+def _line(data: Graph, results: Graph, result: Node) -> str:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    message = results.value(result, SH.resultMessage)
+    value = results.value(result, SH.value)
+    severity = SEVERITY.get(results.value(result, SH.resultSeverity), "violation")
+    text = str(message) if message is not None else _fallback(results, result)
+    if value is not None and value != focus:
+        text += f" (value {short(value)})"
+    return " | ".join(
+        (severity, f"report {_report_label(data, focus)}", f"focus {short(focus)}", f"path {short(path) if path is not None else '-'}", text)
+    )
+
+
+def _fallback(results: Graph, result: Node) -> str:
+    component = results.value(result, SH.sourceConstraintComponent)
+    return f"fails {short(component)}" if component is not None else "fails a shape"
+
+
+def report_of(data: Graph, node: Node) -> URIRef | None:
+    """The report a node belongs to: from its IRI (``kgid:report/...``) or, for a file, its report."""
+    if not isinstance(node, URIRef):
+        return None
+    iri = str(node)
+    base = str(KGID) + "report/"
+    if iri.startswith(base):
+        parts = iri[len(base):].split("/")
+        keep = 1 if parts[0].startswith("file-") else 2
+        return URIRef(base + "/".join(parts[:keep]))
+    return data.value(None, DCAT.distribution, node)
+
+
+def _report_label(data: Graph, node: Node) -> str:
+    report = report_of(data, node)
+    if report is None:
+        return "-"
+    title = data.value(report, DCTERMS.title)
+    return str(title) if title is not None else short(report)
+
+
+_NAMESPACES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
+
+
+def short(term: Node) -> str:
+    """A compact name for a term: ``prefix:local`` for kg's prefixes, else the term itself."""
+    if isinstance(term, URIRef):
+        for prefix, ns in _NAMESPACES:
+            if str(term).startswith(ns):
+                return f"{prefix}:{str(term)[len(ns):]}"
+        return f"<{term}>"
+    return repr(str(term)) if term is not None else "-"

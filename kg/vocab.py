@@ -1,0 +1,89 @@
+"""RDF namespaces kg writes: its own (closed kg:, code lists, ids) and those rdflib lacks."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
+
+BASE = "https://w3id.org/govinfo-kg/"
+
+
+class KG(DefinedNamespace):
+    """kg's ontology terms (ontology/kg.ttl); a misspelt term raises AttributeError."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes and individuals
+    ReportFormat: URIRef
+    NarrativeFormat: URIRef
+    StandardTemplate: URIRef
+    Template2019: URIRef
+    Template2021: URIRef
+    disclosureStats: URIRef
+    disclosureStatsStructure: URIRef
+    MetricScheme: URIRef
+    PlatformScheme: URIRef
+    UnitScheme: URIRef
+    # properties
+    reportYear: URIRef
+    disclosureChannel: URIRef
+    sourcePath: URIRef
+    contactPerson: URIRef
+    agency: URIRef
+    metric: URIRef
+    approximate: URIRef
+    sourceReport: URIRef
+    rule: URIRef
+    valueStart: URIRef
+    valueEnd: URIRef
+
+
+KGID = Namespace(BASE + "id/")
+KGM = Namespace(BASE + "code/metric/")
+KGP = Namespace(BASE + "code/platform/")
+KGU = Namespace(BASE + "code/unit/")
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+SCHEMA = Namespace("https://schema.org/")
+YEAR = Namespace("http://reference.data.gov.uk/id/year/")
+IANA = Namespace("https://www.iana.org/assignments/media-types/")
+RFC3778 = URIRef("http://tools.ietf.org/rfc/rfc3778")
+
+PREFIXES: dict[str, Namespace | str] = {
+    "kg": KG._NS,
+    "kgid": KGID,
+    "kgm": KGM,
+    "kgp": KGP,
+    "kgu": KGU,
+    "dcat": DCAT,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "owl": OWL,
+    "prov": PROV,
+    "qb": QB,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "sdmx-attribute": SDMX_ATTR,
+    "sdmx-dimension": SDMX_DIM,
+    "sdmx-measure": SDMX_MEASURE,
+    "sh": SH,
+    "skos": SKOS,
+    "oa": OA,
+    "vcard": VCARD,
+    "xsd": XSD,
+    "year": YEAR,
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind kg's prefixes on ``graph`` (replacing rdflib's defaults of the same name)."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, Namespace(str(namespace)), override=True, replace=True)
+    return graph

@@ -1,0 +1,388 @@
+"""ReportFacts -> RDF: exact IRIs, no blank nodes, deterministic Turtle, and the round trip back."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import subprocess
+import sys
+from urllib.parse import unquote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, PROV, QB, RDF, SKOS
+
+from kg.model import Contact, Evidence, Fact, ReportFacts, Stat
+from kg.rdf import (
+    agency_iri,
+    build_graph,
+    graph_to_records,
+    link_series,
+    report_graph,
+    report_iri,
+    serialize_turtle,
+    web_iri,
+    write_turtle,
+)
+from kg.vocab import DCAT, KG, KGM, KGP, KGU, OA, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, VCARD
+from rdf_fixtures import ROOT, hand_built_001, other_year
+
+BASE = "https://w3id.org/govinfo-kg/"
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # plain: pytest probes module attributes
+EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def facts() -> ReportFacts:
+    return hand_built_001()
+
+
+@pytest.fixture(scope="module")
+def extracted() -> list[ReportFacts]:
+    extract = pytest.importorskip("kg.extract")
+    return [extract.extract_file(str(p.relative_to(ROOT))) for p in EXAMPLES]
+
+
+def expected_record(facts: ReportFacts) -> dict:
+    """The record graph_to_records gives back: agency as its key, websites as IRIs."""
+    from kg.rdf import agency_key
+
+    record = facts.to_record()
+    if record["agency"] is not None:
+        record["agency"] = agency_key(record["agency"])
+    record["contact"]["website"] = sorted(unquote(str(web_iri(w))) for w in record["contact"]["website"])
+    record["contact"]["email"] = sorted(record["contact"]["email"])
+    return record
+
+
+# ---------------------------------------------------------------- IRIs
+
+
+def test_report_iri_forms(facts):
+    h = "aa24d1a4c98b06fb"
+    assert report_iri(facts) == URIRef(f"{BASE}id/report/{h}/2018")
+    assert agency_iri("淄博市张店区机关事务服务中心") == URIRef(f"{BASE}id/agency/{h}")
+    no_year = dataclasses.replace(facts, year=None)
+    assert report_iri(no_year) == URIRef(f"{BASE}id/report/{h}/file-{facts.sha256[:16]}")
+    no_agency = dataclasses.replace(facts, agency=None)
+    assert report_iri(no_agency) == URIRef(f"{BASE}id/report/file-{facts.sha256[:16]}")
+
+
+def test_agency_iri_ignores_white_space_and_width():
+    assert agency_iri("张店区 信访局") == agency_iri("张店区信访局") == agency_iri("张店区\n信访局")
+    assert agency_iri("ＡＢＣ局") == agency_iri("ABC局")
+    assert agency_iri("张店区信访局") != agency_iri("张店区民政局")
+
+
+def test_report_graph_is_named_by_the_report(facts):
+    g = report_graph(facts)
+    assert g.identifier == report_iri(facts)
+
+
+def test_report_triples(facts):
+    g = report_graph(facts)
+    r = report_iri(facts)
+    agency = agency_iri(facts.agency.value)
+    series = URIRef(f"{BASE}id/series/aa24d1a4c98b06fb")
+    dist = URIRef(f"{BASE}id/file/{facts.sha256}")
+    assert {RDF.type: set(g.objects(r, RDF.type))} == {RDF.type: {DCAT.Dataset, SCHEMA.Report}}
+    assert g.value(r, DCTERMS.title) == Literal("淄博市张店区机关事务服务中心2018年政府信息公开工作年度报告", lang="zh")
+    assert g.value(r, DCTERMS.publisher) == agency
+    assert g.value(r, KG.reportYear) == Literal(2018, datatype=XSD.integer)
+    assert g.value(r, SDMX_DIM.refPeriod) == URIRef("http://reference.data.gov.uk/id/year/2018")
+    period = URIRef(f"{r}/period")
+    assert g.value(r, DCTERMS.temporal) == period
+    assert (period, RDF.type, DCTERMS.PeriodOfTime) in g
+    assert g.value(period, DCAT.startDate) == Literal("2018-01-01", datatype=XSD.date)
+    assert g.value(period, DCAT.endDate) == Literal("2018-12-31", datatype=XSD.date)
+    assert g.value(r, DCTERMS.issued) == Literal("2019-03-26", datatype=XSD.date)
+    assert g.value(r, DCTERMS.conformsTo) == KG.NarrativeFormat
+    assert g.value(r, DCAT.inSeries) == series
+    assert (series, RDF.type, DCAT.DatasetSeries) in g and g.value(series, DCTERMS.publisher) == agency
+    assert set(g.objects(agency, RDF.type)) >= {URIRef("http://www.w3.org/ns/org#Organization"), URIRef("http://www.w3.org/ns/org#FormalOrganization")}
+    assert g.value(agency, SKOS.prefLabel) == Literal("淄博市张店区机关事务服务中心", lang="zh")
+    assert g.value(r, DCAT.distribution) == dist
+    assert g.value(dist, DCTERMS.identifier) == Literal(facts.sha256)
+    assert g.value(dist, DCAT.mediaType) == URIRef("https://www.iana.org/assignments/media-types/text/plain")
+    assert g.value(dist, KG.sourcePath) == Literal("examples/001_290b4abaa96ad801.txt")
+    assert set(g.objects(r, KG.disclosureChannel)) == {KGP.website, KGP.weibo}
+
+
+def test_format_iris(facts):
+    for fmt, edition, iri in (("standard", "2019", KG.Template2019), ("standard", "2021", KG.Template2021), ("standard", None, KG.StandardTemplate)):
+        g = report_graph(dataclasses.replace(facts, format=fmt, edition=edition))
+        assert g.value(report_iri(facts), DCTERMS.conformsTo) == iri
+
+
+def test_no_period_no_temporal(facts):
+    g = report_graph(dataclasses.replace(facts, period_start=None, period_end=None))
+    assert g.value(report_iri(facts), DCTERMS.temporal) is None
+
+
+def test_contact(facts):
+    g = report_graph(facts)
+    c = URIRef(f"{report_iri(facts)}/contact")
+    assert g.value(report_iri(facts), DCAT.contactPoint) == c
+    assert (c, RDF.type, VCARD.Organization) in g
+    assert g.value(c, VCARD.fn) == Literal("淄博市张店区机关事务服务中心")
+    address = g.value(c, VCARD.hasAddress)
+    assert address == URIRef(f"{c}/address")
+    assert g.value(address, VCARD["postal-code"]) == Literal("255000")
+    assert g.value(address, VCARD["street-address"]) == Literal("张店区新村西路226号区政务中心张店区机关事务服务中心办公室")
+    tel, fax = URIRef(f"{c}/tel-0"), URIRef(f"{c}/fax-0")
+    assert set(g.objects(c, VCARD.hasTelephone)) == {tel, fax}
+    assert (tel, RDF.type, VCARD.Voice) in g and (fax, RDF.type, VCARD.Fax) in g
+    assert g.value(tel, VCARD.hasValue) == URIRef("tel:0533-2869928")
+    assert g.value(c, VCARD.hasEmail) == URIRef("mailto:zdqjgswgljbg@zb.shandong.cn")
+    person = g.value(c, KG.contactPerson)
+    assert person == URIRef(f"{c}/person") and (person, RDF.type, VCARD.Individual) in g
+    assert g.value(person, VCARD.fn) == Literal("张斌")
+
+
+def test_no_contact_details_no_contact_point(facts):
+    g = report_graph(dataclasses.replace(facts, contact=Contact()))
+    assert g.value(report_iri(facts), DCAT.contactPoint) is None
+    assert not list(g.subjects(RDF.type, VCARD.Organization))
+
+
+def test_website_gets_a_scheme(facts):
+    site = Fact("www.zhangdian.gov.cn", facts.title.evidence)
+    g = report_graph(dataclasses.replace(facts, contact=Contact(website=[site, Fact("https://a.b/c", facts.title.evidence)])))
+    assert set(g.objects(URIRef(f"{report_iri(facts)}/contact"), VCARD.hasURL)) == {URIRef("http://www.zhangdian.gov.cn"), URIRef("https://a.b/c")}
+
+
+def test_observations(facts):
+    g = report_graph(facts)
+    r = report_iri(facts)
+    obs = URIRef(f"{r}/obs/proactive_total")
+    assert (obs, RDF.type, QB.Observation) in g
+    assert g.value(obs, QB.dataSet) == KG.disclosureStats
+    assert g.value(obs, KG.agency) == agency_iri(facts.agency.value)
+    assert g.value(obs, SDMX_DIM.refPeriod) == URIRef("http://reference.data.gov.uk/id/year/2018")
+    assert g.value(obs, KG.metric) == KGM.proactive_total
+    value = g.value(obs, SDMX_MEASURE.obsValue)
+    assert value == Literal(150, datatype=XSD.integer) and value.datatype == XSD.integer
+    assert g.value(obs, SDMX_ATTR.unitMeasure) == KGU["条"]
+    assert g.value(obs, KG.approximate) == Literal(True)
+    assert g.value(obs, KG.sourceReport) == r
+    assert g.value(obs, PROV.wasDerivedFrom) == URIRef(f"{r}/evidence/proactive_total")
+
+
+def test_printed_zero_is_an_observation_and_missing_metric_is_not(facts):
+    g = report_graph(facts)
+    r = report_iri(facts)
+    zero = URIRef(f"{r}/obs/applications_received")
+    assert g.value(zero, SDMX_MEASURE.obsValue) == Literal(0, datatype=XSD.integer)
+    assert g.value(zero, SDMX_ATTR.unitMeasure) is None
+    assert g.value(zero, KG.approximate) == Literal(False)
+    assert not list(g.subjects(KG.metric, KGM.disclosed))
+    assert len(list(g.subjects(RDF.type, QB.Observation))) == len(facts.stats) == 5
+
+
+def test_decimal_values(facts):
+    ev = facts.title.evidence
+    g = report_graph(dataclasses.replace(facts, stats={"admin_fees_10k_yuan": Stat("admin_fees_10k_yuan", 12.5, False, "万元", ev)}))
+    value = g.value(URIRef(f"{report_iri(facts)}/obs/admin_fees_10k_yuan"), SDMX_MEASURE.obsValue)
+    assert value.datatype == XSD.decimal and str(value) == "12.5"
+
+
+def test_evidence(facts):
+    text = (ROOT / "examples" / "001_290b4abaa96ad801.txt").read_text(encoding="utf-8")
+    g = report_graph(facts)
+    ev = URIRef(f"{report_iri(facts)}/evidence/proactive_total")
+    assert (ev, RDF.type, OA.SpecificResource) in g
+    assert g.value(ev, OA.hasSource) == URIRef(f"{BASE}id/file/{facts.sha256}")
+    quote, position = URIRef(f"{ev}/quote"), URIRef(f"{ev}/position")
+    assert set(g.objects(ev, OA.hasSelector)) == {quote, position}
+    assert (quote, RDF.type, OA.TextQuoteSelector) in g and (position, RDF.type, OA.TextPositionSelector) in g
+    start, end = int(g.value(position, OA.start)), int(g.value(position, OA.end))
+    assert text[start:end] == str(g.value(quote, OA.exact)) == "通过区政府门户网站我中心共累计主动公开信息150余条。"
+    assert g.value(position, OA.start).datatype == XSD.nonNegativeInteger
+    assert text[int(g.value(ev, KG.valueStart)) : int(g.value(ev, KG.valueEnd))] == "150余条"
+    assert g.value(ev, KG.rule) == Literal("test.proactive_total")
+    # report-level facts have evidence too, named by their key
+    title_ev = URIRef(f"{report_iri(facts)}/evidence/title")
+    assert (report_iri(facts), PROV.wasDerivedFrom, title_ev) in g
+    assert g.value(title_ev, DCTERMS.identifier) == Literal("title")
+
+
+def test_page_selector(facts):
+    ev = dataclasses.replace(facts.title.evidence, page=3)
+    g = report_graph(dataclasses.replace(facts, title=Fact(facts.title.value, ev)))
+    page = URIRef(f"{report_iri(facts)}/evidence/title/page")
+    assert g.value(page, RDF.value) == Literal("page=3")
+    assert graph_to_records(g)[0]["provenance"]["title"]["page"] == 3
+
+
+# ---------------------------------------------------------------- graphs of many reports
+
+
+def no_blank_nodes(graph: Graph) -> bool:
+    return not any(isinstance(t, BNode) for triple in graph for t in triple)
+
+
+def test_no_blank_nodes(facts, extracted):
+    assert no_blank_nodes(build_graph([facts, *extracted]))
+
+
+def test_agency_shared_across_reports_and_series_linked(facts):
+    earlier, latest = other_year(facts, 2016, "1" * 64), other_year(facts, 2017, "2" * 64)
+    g = build_graph([facts, latest, earlier])
+    agency = agency_iri(facts.agency.value)
+    reports = sorted(g.subjects(RDF.type, SCHEMA.Report), key=str)
+    assert len(reports) == 3
+    assert {g.value(r, DCTERMS.publisher) for r in reports} == {agency}
+    assert len(set(g.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Organization")))) == 1
+    r16, r17, r18 = (URIRef(f"{BASE}id/report/aa24d1a4c98b06fb/{y}") for y in (2016, 2017, 2018))
+    assert g.value(r18, DCAT.prev) == r17 and g.value(r17, DCAT.prev) == r16 and g.value(r16, DCAT.prev) is None
+    series = URIRef(f"{BASE}id/series/aa24d1a4c98b06fb")
+    assert g.value(series, DCAT.first) == r16 and g.value(series, DCAT.last) == r18
+    # observations of the two years share the agency IRI
+    assert {g.value(o, KG.agency) for o in g.subjects(RDF.type, QB.Observation)} == {agency}
+    # link_series can be re-run without duplicating links
+    before = len(g)
+    link_series(g)
+    assert len(g) == before
+
+
+def test_union_of_named_graphs(facts, extracted):
+    g = build_graph([facts, *extracted])
+    union = Graph()
+    for f in [facts, *extracted]:
+        union += report_graph(f)
+    link_series(union)
+    assert isomorphic(g, union)
+
+
+# ---------------------------------------------------------------- Turtle
+
+
+def test_turtle_is_deterministic_and_parses_back(tmp_path, facts, extracted):
+    reports = [facts, *extracted]
+    a, b = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    write_turtle(build_graph(reports), a)
+    write_turtle(build_graph(list(reversed(reports))), b)
+    assert a.read_bytes() == b.read_bytes()
+    back = Graph().parse(a, format="turtle")
+    assert isomorphic(back, build_graph(reports))
+    assert "_:" not in a.read_text(encoding="utf-8")
+
+
+def test_turtle_is_identical_across_hash_seeds(tmp_path, facts):
+    pickled = tmp_path / "facts.pickle"
+    pickled.write_bytes(pickle.dumps([facts, other_year(facts, 2017, "2" * 64)]))
+    script = "import pickle,sys; from kg.rdf import build_graph, write_turtle; write_turtle(build_graph(pickle.load(open(sys.argv[1],'rb'))), sys.argv[2])"
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.ttl"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "tests")}
+        subprocess.run([sys.executable, "-c", script, str(pickled), str(out)], check=True, env=env, cwd=ROOT)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_write_turtle_is_atomic(tmp_path, facts):
+    target = tmp_path / "out" / "graph.ttl"
+    write_turtle(build_graph([facts]), target)
+    first = target.read_bytes()
+    broken = Graph()
+    broken.add((BNode(), RDF.type, QB.Observation))
+    with pytest.raises(ValueError):
+        write_turtle(broken, target)
+    assert target.read_bytes() == first  # the old file is left as it was
+    assert [p.name for p in target.parent.iterdir()] == ["graph.ttl"]  # no temporary file left
+
+
+def test_turtle_escapes_awkward_literals(facts):
+    title = Fact('a "quoted" \\ title\nwith a line break', facts.title.evidence)
+    g = build_graph([dataclasses.replace(facts, title=title)])
+    back = Graph().parse(data=serialize_turtle(g), format="turtle")
+    assert isomorphic(back, g)
+
+
+# ---------------------------------------------------------------- round trip
+
+
+def test_round_trip_hand_built(facts):
+    assert graph_to_records(report_graph(facts)) == [expected_record(facts)]
+
+
+def test_round_trip_real_extraction(extracted):
+    g = build_graph(extracted)
+    by_iri = sorted(extracted, key=lambda f: str(report_iri(f)))
+    assert graph_to_records(g) == [expected_record(f) for f in by_iri]
+
+
+def test_round_trip_through_turtle(extracted):
+    back = Graph().parse(data=serialize_turtle(build_graph(extracted)), format="turtle")
+    assert graph_to_records(back) == graph_to_records(build_graph(extracted))
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85") | st.sampled_from('\n"\\'), max_size=30)
+HAN = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2, max_size=12)
+METRICS = sorted(["proactive_total", "applications_received", "disclosed", "fees_yuan", "litigation_total", "admin_fees_10k_yuan", "npc_suggestions"])
+UNITS = "条 件 次 起 元 万元 篇 期 个 份 人次 场".split()
+PLATFORMS = sorted("website wechat weibo app print gazette hotline sms".split())
+
+
+@st.composite
+def evidences(draw) -> Evidence:
+    start = draw(st.integers(0, 10**6))
+    end = draw(st.integers(start, start + 500))
+    value_start = draw(st.integers(start, end))
+    return Evidence(draw(TEXT), start, end, value_start, draw(st.integers(value_start, end)), draw(st.from_regex(r"[a-z]+\.[a-z_]+", fullmatch=True)), draw(st.none() | st.integers(1, 500)))
+
+
+def facts_of(draw, strategy):
+    return Fact(draw(strategy), draw(evidences()))
+
+
+@st.composite
+def report_facts(draw) -> ReportFacts:
+    values = st.integers(0, 10**9) | st.floats(0, 1e7, allow_nan=False, allow_infinity=False)
+    stats = {}
+    for metric in draw(st.lists(st.sampled_from(METRICS), unique=True)):
+        stats[metric] = Stat(metric, draw(values), draw(st.booleans()), draw(st.none() | st.sampled_from(UNITS)), draw(evidences()))
+    date = st.dates().map(lambda d: d.isoformat())
+    maybe = lambda s: st.none() | s  # noqa: E731
+    fmt = draw(st.sampled_from([("narrative", None), ("standard", "2019"), ("standard", "2021"), ("standard", None)]))
+    email = st.from_regex(r"[a-z0-9._]{1,10}@[a-z0-9]{1,8}\.(cn|com)", fullmatch=True)
+    return ReportFacts(
+        source=draw(TEXT.filter(bool)),
+        sha256=draw(st.from_regex(r"[0-9a-f]{64}", fullmatch=True)),
+        media_type="text/plain",
+        format=fmt[0],
+        edition=fmt[1],
+        title=draw(maybe(st.builds(Fact, TEXT, evidences()))),
+        agency=draw(maybe(st.builds(Fact, HAN, evidences()))),
+        year=draw(maybe(st.builds(Fact, st.integers(1990, 2100), evidences()))),
+        period_start=draw(maybe(st.builds(Fact, date, evidences()))),
+        period_end=draw(maybe(st.builds(Fact, date, evidences()))),
+        issued=draw(maybe(st.builds(Fact, date, evidences()))),
+        contact=Contact(
+            address=draw(maybe(st.builds(Fact, TEXT, evidences()))),
+            postcode=draw(maybe(st.builds(Fact, st.from_regex(r"[0-9]{6}", fullmatch=True), evidences()))),
+            person=draw(maybe(st.builds(Fact, HAN, evidences()))),
+            phone=[facts_of(draw, st.just(p)) for p in draw(st.lists(st.from_regex(r"0[0-9]{3}-[0-9]{7}(转[0-9]{2})?", fullmatch=True), max_size=3))],
+            fax=[facts_of(draw, st.just(p)) for p in draw(st.lists(st.from_regex(r"[0-9]{7,8}", fullmatch=True), max_size=2))],
+            email=[facts_of(draw, st.just(e)) for e in sorted(draw(st.lists(email, unique=True, max_size=2)))],
+            website=[facts_of(draw, st.just(w)) for w in draw(st.lists(st.from_regex(r"(https?://)?www\.[a-z]{1,8}\.gov\.cn(/[a-z]{1,5})?", fullmatch=True), unique=True, max_size=2))],
+        ),
+        platforms=[facts_of(draw, st.just(p)) for p in sorted(draw(st.lists(st.sampled_from(PLATFORMS), unique=True)))],
+        stats=stats,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(report_facts())
+def test_round_trip_property(facts):
+    graph = report_graph(facts)
+    assert no_blank_nodes(graph)
+    expected = expected_record(facts)
+    assert graph_to_records(graph) == [expected]
+    back = Graph().parse(data=serialize_turtle(graph), format="turtle")
+    assert graph_to_records(back) == [expected]

@@ -1,0 +1,152 @@
+"""SHACL: real reports conform; broken graphs are caught with a clear one-line message."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+
+from kg.rdf import build_graph, report_graph, report_iri
+from kg.validate import report_of, validate_graph
+from kg.vocab import DCAT, KG, KGM, QB, RDF, SDMX_MEASURE, VCARD
+from rdf_fixtures import ROOT, hand_built_001, other_year
+
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+TITLE = "淄博市张店区机关事务服务中心2018年政府信息公开工作年度报告"
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return hand_built_001()
+
+
+@pytest.fixture
+def graph(facts) -> Graph:
+    return build_graph([facts])
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    extract = pytest.importorskip("kg.extract")
+    return [extract.extract_file(str(p.relative_to(ROOT))) for p in EXAMPLES]
+
+
+def obs(facts, metric: str) -> URIRef:
+    return URIRef(f"{report_iri(facts)}/obs/{metric}")
+
+
+def violations(graph: Graph) -> list[str]:
+    conforms, lines = validate_graph(graph)
+    assert not conforms
+    return lines
+
+
+def one(lines: list[str], *parts: str) -> str:
+    found = [line for line in lines if all(p in line for p in parts)]
+    assert found, "\n".join(lines)
+    return found[0]
+
+
+def test_hand_built_report_conforms(facts):
+    conforms, lines = validate_graph(build_graph([facts, other_year(facts, 2017, "2" * 64)]))
+    assert conforms, "\n".join(lines)
+    assert lines == []
+
+
+def test_real_reports_conform_and_fast(extracted):
+    graph = build_graph(extracted)
+    validate_graph(graph)  # warm up (imports)
+    start = time.perf_counter()
+    conforms, lines = validate_graph(graph)
+    elapsed = time.perf_counter() - start
+    assert conforms, "\n".join(lines)
+    assert elapsed < 2.0, f"validating {len(extracted)} reports took {elapsed:.2f}s"
+
+
+def test_negative_count(graph, facts):
+    o = obs(facts, "fees_yuan")
+    graph.set((o, SDMX_MEASURE.obsValue, Literal(-5)))
+    line = one(violations(graph), "cannot be negative")
+    assert line == f"violation | report {TITLE} | focus kgid:report/aa24d1a4c98b06fb/2018/obs/fees_yuan | path sdmx-measure:obsValue | a count or amount cannot be negative (value '-5')"
+
+
+def test_negative_count_from_facts(facts):
+    stat = dataclasses.replace(facts.stats["fees_yuan"], value=-1)
+    lines = violations(report_graph(dataclasses.replace(facts, stats={"fees_yuan": stat})))
+    one(lines, "path sdmx-measure:obsValue", "cannot be negative")
+
+
+def test_bad_postcode(graph, facts):
+    address = URIRef(f"{report_iri(facts)}/contact/address")
+    graph.set((address, VCARD["postal-code"], Literal("25500")))
+    line = one(violations(graph), "postcode")
+    assert line.startswith(f"violation | report {TITLE} | focus kgid:report/aa24d1a4c98b06fb/2018/contact/address | path vcard:postal-code | a postcode must be six digits")
+
+
+def test_observation_without_metric(graph, facts):
+    graph.remove((obs(facts, "proactive_total"), KG.metric, None))
+    line = one(violations(graph), "metric")
+    assert "focus kgid:report/aa24d1a4c98b06fb/2018/obs/proactive_total | path kg:metric | an observation needs exactly one metric" in line
+
+
+def test_observation_with_two_values(graph, facts):
+    graph.add((obs(facts, "proactive_total"), SDMX_MEASURE.obsValue, Literal(151)))
+    one(violations(graph), "path sdmx-measure:obsValue", "exactly one value")
+
+
+def test_unknown_metric(graph, facts):
+    o = obs(facts, "proactive_total")
+    graph.set((o, KG.metric, KGM.proactive_totl))
+    one(violations(graph), "path kg:metric", "kgm:proactive_totl")
+
+
+def test_observation_without_agency(facts):
+    lines = violations(report_graph(dataclasses.replace(facts, agency=None)))
+    one(lines, "path kg:agency", "exactly one agency")
+
+
+def test_bad_date_and_year(graph, facts):
+    report = report_iri(facts)
+    graph.set((report, URIRef("http://purl.org/dc/terms/issued"), Literal("2019-02-30", datatype=XSD.date)))
+    graph.set((report, KG.reportYear, Literal(1890)))
+    lines = violations(graph)
+    one(lines, "path dcterms:issued", "valid xsd:date")
+    one(lines, "path kg:reportYear", "between 1990 and 2100")
+
+
+def test_period_start_after_end(graph, facts):
+    period = URIRef(f"{report_iri(facts)}/period")
+    graph.set((period, DCAT.startDate, Literal("2019-01-01", datatype=XSD.date)))
+    one(violations(graph), "path dcat:startDate", "not after the period end")
+
+
+def test_blank_node_observation(graph, facts):
+    node = BNode()
+    for p, o in graph.predicate_objects(obs(facts, "proactive_total")):
+        graph.add((node, p, o))
+    line = one(violations(graph), "no blank nodes")
+    assert "report -" in line
+
+
+def test_bad_email_and_platform(graph, facts):
+    contact = URIRef(f"{report_iri(facts)}/contact")
+    graph.add((contact, VCARD.hasEmail, URIRef("mailto:nobody")))
+    graph.add((report_iri(facts), KG.disclosureChannel, URIRef("https://w3id.org/govinfo-kg/code/platform/fax_machine")))
+    lines = violations(graph)
+    one(lines, "path vcard:hasEmail", "mailto:")
+    one(lines, "path kg:disclosureChannel", "platform type")
+
+
+def test_report_of(graph, facts):
+    r = report_iri(facts)
+    assert report_of(graph, URIRef(f"{r}/evidence/title/quote")) == r
+    assert report_of(graph, URIRef(f"https://w3id.org/govinfo-kg/id/file/{facts.sha256}")) == r
+    assert report_of(graph, URIRef("https://w3id.org/govinfo-kg/id/report/file-0123/obs/x")) == URIRef("https://w3id.org/govinfo-kg/id/report/file-0123")
+
+
+def test_untyped_observation(graph, facts):
+    graph.remove((obs(facts, "proactive_total"), RDF.type, QB.Observation))
+    one(violations(graph), "path rdf:type", "typed qb:Observation")

@@ -29,9 +29,9 @@ CJK_FONT_NAMES = (
     "Noto Sans CJK JP", "Source Han Sans", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback",
     "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Hiragino Sans GB", "AR PL UMing CN", "AR PL UKai CN",
 )
-# The pip package mplfonts ships Noto Sans CJK SC (SIL Open Font License) in mplfonts/fonts/.
-PIP_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
-NO_FONT_NOTE = "no Chinese font found (pip install mplfonts, or install fonts-noto-cjk); nodes labelled with ASCII ids"
+# The pip package noto-cjk-sans-otc ships Noto Sans CJK (SIL Open Font License 1.1).
+PIP_FONT = ("noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc")
+NO_FONT_NOTE = "no Chinese font found (pip install noto-cjk-sans-otc, or install fonts-noto-cjk); nodes labelled with ASCII ids"
 
 _COLOURS = {"agency": "#1f77b4", "report": "#ff7f0e", "year": "#2ca02c", "platform": "#9467bd", "contact": "#8c564b"}
 _EDGE_COLOURS = {"published": "#1f77b4", "year": "#2ca02c", "channel": "#9467bd", "contact": "#8c564b", "prev": "#d62728"}
@@ -58,7 +58,9 @@ def _first(graph: Graph, subject, predicate) -> object | None:
 
 
 def _contact_attrs(graph: Graph, contact: URIRef) -> dict[str, str]:
-    v = lambda name: URIRef(VCARD + name)  # noqa: E731
+    def v(name: str) -> URIRef:
+        return URIRef(VCARD + name)
+
     phones, faxes = [], []
     for tel in graph.objects(contact, v("hasTelephone")):
         value = _first(graph, tel, v("hasValue"))
@@ -151,13 +153,13 @@ def _has_chinese(path: str) -> bool:
     try:
         font = ft2font.FT2Font(path)
         return all(font.get_char_index(ord(char)) for char in "机关报告")
-    except Exception:  # an unreadable font file is simply not used
+    except Exception:  # noqa: BLE001 - an unreadable font file is simply not used
         return False
 
 
 @lru_cache(maxsize=1)
 def cjk_font_path() -> str | None:
-    """A font file with Chinese glyphs: mplfonts' Noto Sans CJK SC if installed, else a system font."""
+    """A font file with Chinese glyphs: Noto Sans CJK from noto-cjk-sans-otc if installed, else a system font."""
     from matplotlib import font_manager
 
     spec = importlib.util.find_spec(PIP_FONT[0])

@@ -7,16 +7,19 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import XSD
+from rdflib.plugins.sparql.sparql import AlreadyBound
 
+from kg import resources
 from kg.errors import KgError, ResourceError
 
 FORMATS = ("table", "csv", "json")
@@ -24,6 +27,7 @@ HEADER_KEYS = ("title", "description", "parameters")
 # A triple the ontology has and an extracted data graph lacks: tells whether labels are loaded.
 _ONTOLOGY_MARK = URIRef("https://w3id.org/govinfo-kg/ontology#PlatformScheme")
 _HEADER_LINE = re.compile(r"#\s*([A-Za-z_]+)\s*:\s*(.*)$")
+_PLANNER = "kg.query.greedy_bgp"
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -49,8 +53,6 @@ class _Source:
 
 def _load(query: str | Path) -> _Source:
     """A query by shipped name (``applications-per-year``) or by path to a ``.rq`` file."""
-    from kg import resources
-
     text = str(query)
     if isinstance(query, Path) or text.endswith(".rq") or "/" in text or "\\" in text:
         path = Path(query)
@@ -110,8 +112,6 @@ def query_info(query: str | Path) -> QueryInfo:
 
 def list_queries() -> list[QueryInfo]:
     """The shipped queries, sorted by name; a query without title or description is an error."""
-    from kg import resources
-
     infos = []
     for name in resources.query_names():
         info = _info(_load(name))
@@ -130,12 +130,12 @@ def _prepare(source: _Source):
 
     try:
         return prepareQuery(source.text)
-    except Exception as error:  # pyparsing and rdflib raise several kinds
+    except Exception as error:  # noqa: BLE001 - pyparsing and rdflib raise several kinds
         line = getattr(error, "lineno", None)
         message = str(getattr(error, "msg", "") or error).strip().splitlines()[0]
         prefix = re.search(r"Unknown namespace prefix : (\S+)", str(error))
         if prefix:
-            line = _first_line_with(source.text, f"{prefix.group(1)}:")
+            line = _first_line_with(source.text, prefix.group(1))
             message = f"unknown prefix '{prefix.group(1)}:' (declare it with PREFIX)"
         elif line is not None:
             message = f"SPARQL syntax error: {message}"
@@ -143,9 +143,11 @@ def _prepare(source: _Source):
         raise ResourceError(where, message) from None
 
 
-def _first_line_with(text: str, needle: str) -> int | None:
+def _first_line_with(text: str, prefix: str) -> int | None:
+    """The first non-comment line using ``prefix:`` as a prefixed name."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(prefix)}:")
     for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line.split("#", 1)[0] or (needle in line and not line.lstrip().startswith("#")):
+        if not line.lstrip().startswith("#") and pattern.search(line):
             return number
     return None
 
@@ -186,8 +188,6 @@ def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str,
 def _with_ontology(graph: Graph) -> Graph:
     if (_ONTOLOGY_MARK, None, None) in graph:
         return graph
-    from kg import resources
-
     return ReadOnlyGraphAggregate([graph, resources.ontology_graph()])
 
 
@@ -201,6 +201,79 @@ def to_python(term: object) -> object:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+class _Planner:
+    """Evaluates basic graph patterns choosing the next triple pattern from the bindings so far.
+
+    rdflib fixes the order of a group's patterns once, from the query text alone, which turns
+    several observation patterns into a cross product. This planner estimates, per predicate, how
+    many triples a pattern matches with its subject or object bound, and always takes the cheapest
+    pattern next (rdflib's CUSTOM_EVALS hook, installed only while :func:`run_query` runs).
+    """
+
+    def __init__(self) -> None:
+        self._stats: dict[object, tuple[int, float, float]] = {}
+
+    def _fanout(self, graph, predicate) -> tuple[int, float, float]:
+        if predicate not in self._stats:
+            count, subjects, objects = 0, set(), set()
+            for s, _p, o in graph.triples((None, predicate, None)):
+                count += 1
+                subjects.add(s)
+                objects.add(o)
+            self._stats[predicate] = (count, count / max(len(subjects), 1), count / max(len(objects), 1))
+        return self._stats[predicate]
+
+    def _cost(self, ctx, triple) -> float:
+        s, p, o = (ctx[term] for term in triple)
+        if s is not None and o is not None and isinstance(p, URIRef):
+            return 0.0
+        if not isinstance(p, URIRef):  # a variable predicate or a property path
+            return 1e6 if s is not None or o is not None else 1e9
+        count, per_subject, per_object = self._fanout(ctx.graph, p)
+        if s is not None:
+            return per_subject
+        if o is not None:
+            return per_object
+        return float(count)
+
+    def bgp(self, ctx, triples: list) -> Iterator:
+        if not triples:
+            yield ctx.solution()
+            return
+        best = min(range(len(triples)), key=lambda i: (self._cost(ctx, triples[i]), i))
+        s, p, o = triples[best]
+        rest = triples[:best] + triples[best + 1 :]
+        _s, _p, _o = ctx[s], ctx[p], ctx[o]
+        for ss, sp, so in ctx.graph.triples((_s, _p, _o)):
+            c = ctx.push() if None in (_s, _p, _o) else ctx
+            if _s is None:
+                c[s] = ss
+            try:
+                if _p is None:
+                    c[p] = sp
+                if _o is None:
+                    c[o] = so
+            except AlreadyBound:
+                continue
+            yield from self.bgp(c, rest)
+
+    def evaluate(self, ctx, part):
+        if part.name != "BGP":
+            raise NotImplementedError
+        return self.bgp(ctx, list(part.triples))
+
+
+@contextmanager
+def _planner() -> Iterator[None]:
+    from rdflib.plugins.sparql import CUSTOM_EVALS
+
+    CUSTOM_EVALS[_PLANNER] = _Planner().evaluate
+    try:
+        yield
+    finally:
+        CUSTOM_EVALS.pop(_PLANNER, None)
 
 
 def run_query(
@@ -222,14 +295,15 @@ def run_query(
     bindings = _bindings(source, params)
     target = _with_ontology(graph) if with_ontology else graph
     try:
-        result = target.query(prepared, initBindings=bindings)
-        if result.type != "SELECT":
-            raise ResourceError(source.shown, f"only SELECT queries give rows (this is {result.type})")
-        columns = [str(var) for var in (result.vars or [])]
-        rows = [[to_python(cell) for cell in row] for row in result]
+        with _planner():
+            result = target.query(prepared, initBindings=bindings)
+            if result.type != "SELECT":
+                raise ResourceError(source.shown, f"only SELECT queries give rows (this is {result.type})")
+            columns = [str(var) for var in (result.vars or [])]
+            rows = [[to_python(cell) for cell in row] for row in result]
     except KgError:
         raise
-    except Exception as error:  # evaluation errors: the user needs one line naming the query
+    except Exception as error:  # noqa: BLE001 - evaluation errors: one line naming the query
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise ResourceError(source.shown, f"query failed: {first}") from None
     return columns, rows

@@ -1,0 +1,320 @@
+"""Every shipped SPARQL query on a small hand-written graph (tests/data/query_graph.ttl)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from kg import resources
+from kg.errors import KgError, ResourceError
+from kg.query import (
+    display_width,
+    format_csv,
+    format_json,
+    format_rows,
+    format_table,
+    list_queries,
+    parse_header,
+    query_info,
+    run_query,
+)
+
+DATA = Path(__file__).resolve().parent / "data"
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+
+A = "张店区信访局"
+B = "张店区文化出版局"
+C = "淄博市张店区机关事务服务中心"
+TITLE_B = "张店区文化出版局2018年政府信息公开工作年度报告"
+TITLE_C = "淄博市张店区机关事务服务中心2018年政府信息公开工作年度报告"
+REPORT_B = "https://w3id.org/govinfo-kg/id/report/8d2c7a1f0e3b9a45/2018"
+
+# Expected (columns, rows) of every shipped query on the test graph, without the ontology.
+EXPECTED: dict[str, tuple[list[str], list[list[object]]]] = {
+    "applications-per-year": (
+        ["year", "reports", "agencies", "stating", "total"],
+        [[2018, 3, 3, 3, 12], [2019, 1, 1, 1, 20], [2020, 2, 2, 1, 15]],
+    ),
+    "reconsideration-litigation-rising": (
+        ["agency", "metric", "year_from", "value_from", "year_to", "value_to", "increase"],
+        [[A, "litigation_total", 2018, 1, 2019, 3, 2], [A, "reconsideration_total", 2018, 0, 2019, 1, 1]],
+    ),
+    "agencies-without-contact": (
+        ["agency", "reports", "without_contact", "first_year", "last_year"],
+        [[C, 2, 1, 2020, 2020]],
+    ),
+    "reports-without-period": (
+        ["agency", "year", "title", "format", "report"],
+        [[B, 2018, TITLE_B, "NarrativeFormat", REPORT_B]],
+    ),
+    "platforms-most-used": (
+        ["platform", "label", "reports", "agencies"],
+        [
+            ["website", None, 6, 3],
+            ["wechat", None, 4, 2],
+            ["weibo", None, 2, 1],
+            ["app", None, 1, 1],
+            ["bulletin_board", None, 1, 1],
+            ["hotline", None, 1, 1],
+        ],
+    ),
+    "npc-cppcc-per-agency": (
+        ["agency", "year", "npc_suggestions", "cppcc_proposals"],
+        [[A, 2018, 5, 3], [A, 2019, 4, None], [A, 2020, 6, 2], [B, 2018, None, 2]],
+    ),
+    "missing-reports": (
+        ["agency", "year", "missing_year", "next_year", "reports_that_year"],
+        [[B, 2018, 2019, None, 1], [C, 2018, 2019, 2020, 1]],
+    ),
+    "reports-overview": (
+        ["agency", "year", "format", "issued", "has_period", "has_contact", "channels", "figures"],
+        [
+            [A, 2018, "NarrativeFormat", date(2019, 3, 20), True, True, 2, 9],
+            [A, 2019, "Template2019", date(2020, 1, 20), True, True, 3, 10],
+            [A, 2020, "Template2019", date(2021, 1, 25), True, True, 4, 10],
+            [B, 2018, "NarrativeFormat", date(2019, 3, 26), False, True, 2, 6],
+            [C, 2018, "NarrativeFormat", None, True, True, 2, 5],
+            [C, 2020, "Template2019", date(2021, 1, 28), True, False, 2, 5],
+        ],
+    ),
+    "formats-per-year": (
+        ["year", "format", "reports"],
+        [[2018, "NarrativeFormat", 3], [2019, "Template2019", 1], [2020, "Template2019", 2]],
+    ),
+    "zero-applications": (
+        ["year", "agency", "title"],
+        [[2018, B, TITLE_B], [2018, C, TITLE_C]],
+    ),
+    "fees-charged": (
+        ["agency", "year", "fees_yuan", "approx"],
+        [[C, 2018, 120, False]],
+    ),
+    "approximate-figures": (
+        ["agency", "year", "metric", "value", "unit", "sentence"],
+        [
+            [A, 2018, "proactive_total", 150, "条", "2018年，我局共主动公开政府信息150余条。"],
+            [C, 2018, "proactive_total", 300, "条", "全年共主动公开政府信息约300条。"],
+        ],
+    ),
+    "applications-balance": (
+        ["agency", "year", "received", "carried_over", "completed", "carried_forward", "difference"],
+        [[A, 2020, 15, 1, 14, 1, 1]],
+    ),
+    "carryover-mismatch": (
+        ["agency", "year", "carried_forward", "next_year", "carried_over", "difference"],
+        [[A, 2019, 2, 2020, 1, -1]],
+    ),
+}
+FIGURE_COLUMNS = ["agency", "year", "metric", "value", "unit", "approx", "sentence", "start", "end", "rule", "source"]
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    g = Graph()
+    g.parse(DATA / "query_graph.ttl", format="turtle")
+    return g
+
+
+def test_every_shipped_query_has_expected_rows():
+    shipped = {info.name for info in list_queries()}
+    assert shipped == set(EXPECTED) | {"figure-evidence"}
+    assert len(shipped) >= 10
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_query_rows(graph, name):
+    columns, rows = run_query(name, graph, with_ontology=False)
+    assert (columns, rows) == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED) + ["figure-evidence"])
+def test_query_gives_same_rows_with_rdflibs_own_planner(graph, name):
+    """kg.query evaluates basic graph patterns with its own join order: the answers must not change."""
+    from kg.query import to_python
+
+    columns, rows = run_query(name, graph, with_ontology=False)
+    result = graph.query(resources.query_text(name))
+    assert [str(v) for v in result.vars] == columns
+    assert [[to_python(cell) for cell in row] for row in result] == rows
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_query_with_ontology_only_adds_labels(graph, name):
+    columns, rows = run_query(name, graph)  # the shipped ontology is queried too
+    want_columns, want_rows = EXPECTED[name]
+    assert columns == want_columns
+    if name == "platforms-most-used":
+        assert [row[:1] + row[2:] for row in rows] == [row[:1] + row[2:] for row in want_rows]
+        labels = {row[0]: row[1] for row in rows}
+        assert all(isinstance(label, str) and label for label in labels.values())
+        assert labels["wechat"] == "微信"
+    else:
+        assert rows == want_rows
+
+
+def test_figure_evidence_all_figures(graph):
+    columns, rows = run_query("figure-evidence", graph, with_ontology=False)
+    assert columns == FIGURE_COLUMNS
+    value = URIRef("http://purl.org/linked-data/sdmx/2009/measure#obsValue")
+    assert len(rows) == len(set(graph.subjects(value, None))) == 45
+    first = dict(zip(columns, rows[0]))
+    assert first == {
+        "agency": A, "year": 2018, "metric": "applications_completed", "value": 12, "unit": "件", "approx": False,
+        "sentence": "全年共收到政府信息公开申请12件，均已按时办结。", "start": 480, "end": 503,
+        "rule": "narrative.applications_completed.all", "source": "corpus/zhangdian_xinfang_2018.txt",
+    }
+    decimal = [row for row in rows if row[2] == "admin_fees_10k_yuan"]
+    assert decimal and decimal[0][3] == Decimal("3.5") and decimal[0][4] == "万元"
+
+
+def test_figure_evidence_filtered_by_metric_and_year(graph):
+    _, rows = run_query("figure-evidence", graph, {"metric_key": "litigation_total"}, with_ontology=False)
+    assert [(r[0], r[1], r[3], r[9]) for r in rows] == [
+        (A, 2018, 1, "narrative.litigation_total"),
+        (A, 2019, 3, "table4.litigation_total"),
+        (A, 2020, 2, "table4.litigation_total"),
+        (B, 2018, 0, "narrative.litigation_total.none"),
+        (C, 2018, 0, "narrative.litigation_total.none"),
+        (C, 2020, 0, "table4.litigation_total"),
+    ]
+    _, rows = run_query("figure-evidence", graph, {"metric_key": "litigation_total", "year": "2019"}, with_ontology=False)
+    assert [(r[0], r[1], r[6], r[7], r[8]) for r in rows] == [(A, 2019, "行政诉讼 未经复议直接起诉 2 复议后起诉 1", 1714, 1739)]
+    _, rows = run_query("figure-evidence", graph, {"year": 2020}, with_ontology=False)
+    assert {r[1] for r in rows} == {2020} and len(rows) == 15
+
+
+def test_unknown_parameter_is_an_error(graph):
+    with pytest.raises(ResourceError, match="unknown parameter 'metric'.*metric_key, year"):
+        run_query("figure-evidence", graph, {"metric": "x"})
+    with pytest.raises(ResourceError, match="takes: none"):
+        run_query("applications-per-year", graph, {"year": 2018})
+
+
+# ----------------------------------------------------------------------------- headers
+
+
+def test_every_rq_file_has_title_and_description():
+    files = sorted(QUERIES.glob("*.rq"))
+    assert len(files) >= 10
+    for path in files:
+        header = parse_header(path.read_text(encoding="utf-8"))
+        assert header.get("title"), path
+        assert header.get("description"), path
+        assert "ORDER BY" in path.read_text(encoding="utf-8"), f"{path} has no ORDER BY"
+
+
+def test_list_queries_reads_headers():
+    infos = {info.name: info for info in list_queries()}
+    assert infos["applications-per-year"].title == "Applications received per year"
+    assert "政府信息公开申请" in infos["applications-per-year"].description
+    assert infos["figure-evidence"].parameters[0][0] == "metric_key"
+    assert [name for name, _ in infos["figure-evidence"].parameters] == ["metric_key", "year"]
+    assert list(infos) == sorted(infos)
+
+
+def test_header_continuation_lines():
+    text = "# title: T\n# description: first line\n#   second line\n# parameters: a = x; b = y\nSELECT * {}"
+    assert parse_header(text) == {"title": "T", "description": "first line second line", "parameters": "a = x; b = y"}
+
+
+# ----------------------------------------------------------------------------- files and errors
+
+
+def test_query_by_path(graph, tmp_path):
+    path = tmp_path / "mine.rq"
+    path.write_text(
+        "# title: Agencies\n# description: names\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "PREFIX org: <http://www.w3.org/ns/org#>\n"
+        "SELECT ?name WHERE { ?a a org:Organization ; skos:prefLabel ?name } ORDER BY ?name\n",
+        encoding="utf-8",
+    )
+    assert run_query(str(path), graph) == (["name"], [[A], [B], [C]])
+    assert query_info(path).title == "Agencies"
+
+
+def test_syntax_error_names_file_and_line(graph, tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text("# title: x\n# description: y\nSELECT ?s\nWHERE {\n  ?s ?p ?o .\n  FILTER( \n}\n", encoding="utf-8")
+    with pytest.raises(KgError) as caught:
+        run_query(path, graph)
+    assert caught.value.path == f"{path}:6"
+    assert "syntax" in caught.value.message.lower()
+
+
+def test_unknown_prefix_names_line(graph, tmp_path):
+    path = tmp_path / "prefix.rq"
+    path.write_text("# title: x\n# description: y\nSELECT ?s WHERE {\n  ?s foo:bar ?o .\n}\n", encoding="utf-8")
+    with pytest.raises(ResourceError) as caught:
+        run_query(path, graph)
+    assert str(caught.value) == f"{path}:4: unknown prefix 'foo:' (declare it with PREFIX)"
+
+
+def test_missing_query(graph):
+    with pytest.raises(ResourceError, match="no such query"):
+        run_query("no-such-query", graph)
+    with pytest.raises(ResourceError, match="no such query file"):
+        run_query("nowhere/x.rq", graph)
+
+
+def test_non_select_query_is_an_error(graph, tmp_path):
+    path = tmp_path / "ask.rq"
+    path.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="only SELECT"):
+        run_query(path, graph)
+
+
+def test_list_queries_rejects_a_query_without_header(monkeypatch):
+    monkeypatch.setattr(resources, "query_names", lambda: ["bare"])
+    monkeypatch.setattr(resources, "query_text", lambda name: "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s\n")
+    with pytest.raises(ResourceError, match=r"queries/bare.rq:1: header lacks '# title"):
+        list_queries()
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def test_table_is_aligned_for_chinese(graph):
+    columns, rows = run_query("npc-cppcc-per-agency", graph, with_ontology=False)
+    text = format_table(columns, rows)
+    lines = text.splitlines()
+    assert lines[-1] == "(4 rows)"
+    widths = {display_width(line) for line in lines[:-1] if line.strip()}
+    body = lines[2:-1]
+    # every row's npc column ends at the same display column (numbers right-aligned)
+    ends = {display_width(line[: line.index(str(row[2])) + len(str(row[2]))]) for line, row in zip(body, rows) if row[2] is not None}
+    assert len(ends) == 1
+    assert max(widths) == display_width(lines[1])
+    assert display_width("张店区") == 6 and display_width("ab") == 2
+
+
+def test_table_truncates_long_cells():
+    text = format_table(["sentence"], [["很" * 100]], max_width=20)
+    assert "…" in text and all(display_width(line) <= 20 for line in text.splitlines()[2:-1])
+
+
+def test_csv_and_json(graph):
+    columns, rows = run_query("reports-overview", graph, with_ontology=False)
+    parsed = list(csv.reader(io.StringIO(format_csv(columns, rows))))
+    assert parsed[0] == columns
+    assert parsed[5] == [C, "2018", "NarrativeFormat", "", "true", "true", "2", "5"]
+    records = json.loads(format_json(columns, rows))
+    assert records[4] == {"agency": C, "year": 2018, "format": "NarrativeFormat", "issued": None, "has_period": True,
+                          "has_contact": True, "channels": 2, "figures": 5}
+    assert records[0]["issued"] == "2019-03-20"
+    assert json.loads(format_json(["v"], [[Decimal("3.5")], [Decimal("2.0")]])) == [{"v": 3.5}, {"v": 2}]
+    assert format_rows(columns, rows, "csv") == format_csv(columns, rows)
+    with pytest.raises(ValueError):
+        format_rows(columns, rows, "xml")
+
+
+def test_empty_result_formats():
+    assert format_table(["a", "b"], []).splitlines() == ["a  b", "-  -", "(0 rows)"]
+    assert format_csv(["a"], []) == "a\n"
+    assert format_json(["a"], []) == "[]\n"

@@ -33,6 +33,9 @@ class Evidence:
     value_end: int
     rule: str
     page: int | None = None
+    table: int | None = None  # for a table cell: which table of the document (0-based),
+    row: int | None = None  # its row and column in that table's grid (0-based)
+    column: int | None = None
 
     def to_json(self) -> dict:
         out = {
@@ -43,9 +46,33 @@ class Evidence:
             "value_end": self.value_end,
             "rule": self.rule,
         }
-        if self.page is not None:
-            out["page"] = self.page
+        for key in ("page", "table", "row", "column"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
         return out
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of a table as the reader found it; ``start``/``end`` locate its text in the
+    source text (the reader's rendering), so a cell's figure keeps its provenance."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows x cells, merged cells resolved: a merged cell is repeated in every
+    grid position it covers. ``start``/``end`` delimit the table's rendering in the source
+    text, where each row is one line and cells are separated by a tab."""
+
+    index: int
+    page: int | None
+    start: int
+    end: int
+    rows: tuple[tuple[TableCell, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -56,15 +83,26 @@ class Fact(Generic[T]):
     evidence: Evidence
 
 
+APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
+
+
 @dataclass(frozen=True)
 class Stat:
-    """A figure the report states about its own year (one metric of facts.md)."""
+    """A figure the report states about its own year.
+
+    ``applicant`` is the applicant-type column of 表三 (one of :data:`APPLICANTS`), or
+    ``None`` for the 总计 column and for figures without that dimension. ``stated_in`` is
+    ``table`` for a cell of the standard template's tables (or the 统计表 of older
+    reports) and ``text`` for a figure stated in a sentence.
+    """
 
     metric: str
     value: int | float
     approx: bool
     unit: str | None
     evidence: Evidence
+    applicant: str | None = None
+    stated_in: str = "text"
 
     def to_json(self) -> dict:
         return {"value": self.value, "approx": self.approx, "unit": self.unit}
@@ -109,7 +147,10 @@ class ReportFacts:
     issued: Fact[str] | None = None
     contact: Contact = field(default_factory=Contact)
     platforms: list[Fact[str]] = field(default_factory=list)  # one per type, sorted
-    stats: dict[str, Stat] = field(default_factory=dict)
+    stats: dict[str, Stat] = field(default_factory=dict)  # the record's metrics (facts.md)
+    # every other stated figure: 表三's applicant columns and sub-rows, 表四's blocks, and in a
+    # standard-template report the figures its text states for metrics its tables hold
+    observations: list[Stat] = field(default_factory=list)
 
     def to_record(self) -> dict:
         """The JSON record of facts.md, plus ``provenance`` keyed by fact path."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.model import Table
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".text": "text/plain"}
 # Tried in order; gb18030 is a superset of GBK and GB2312.
@@ -26,6 +27,8 @@ class SourceText:
     sha256: str
     media_type: str
     encoding: str
+    tables: tuple[Table, ...] = ()  # tables found by a PDF, Word or HTML reader
+    pages: tuple[int, ...] = ()  # offsets in ``text`` where each page begins (PDF)
 
 
 def supported(path: Path) -> bool:

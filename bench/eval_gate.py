@@ -5,7 +5,8 @@ usage: eval_gate.py [--update [--allow-regression]] [-v]
 
 Corpora (all inside the repository, so the gate runs on a fresh clone):
   seeds     examples/*.txt                with gold in tests/data/gold/seeds/
-  dev-text  tests/data/corpus/dev/*       with gold in tests/data/gold/dev/
+  dev       tests/data/corpus/dev/*       with gold in tests/data/gold/dev/ (text, Markdown, PDF)
+  formats   tests/data/formats/*          Word and HTML renderings of two dev reports, same gold
 
 For each corpus the gate checks precision and F1 overall and F1 per family (header,
 contact, platforms, stats) against ``bench/eval_floors.json``, and a sha256 of every
@@ -31,17 +32,20 @@ from kg.atomic import write_text  # noqa: E402
 from kg.errors import KgError  # noqa: E402
 from kg.evaluate import FAMILIES, load_golds, score  # noqa: E402
 from kg.extract import extract_file  # noqa: E402
+from kg.readers import supported  # noqa: E402
 
 FLOORS = ROOT / "bench" / "eval_floors.json"
 ALLOWANCE = 1e-9
 CORPORA = {
     "seeds": (ROOT / "examples", ROOT / "tests/data/gold/seeds"),
-    "dev-text": (ROOT / "tests/data/corpus/dev", ROOT / "tests/data/gold/dev"),
+    "dev": (ROOT / "tests/data/corpus/dev", ROOT / "tests/data/gold/dev"),
+    "formats": (ROOT / "tests/data/formats", ROOT / "tests/data/gold/formats"),
 }
 
 
 def corpus_files(inputs: Path, golds: Path) -> list[Path]:
-    files = [p for p in sorted(inputs.iterdir()) if p.suffix in (".txt", ".md")]
+    stems = {p.stem for p in golds.glob("*.json")}
+    files = [p for p in sorted(inputs.iterdir()) if supported(p) and p.stem in stems]
     return files + sorted(golds.glob("*.json"))
 
 
@@ -58,7 +62,7 @@ def measure(name: str) -> tuple[dict, list[str]]:
     inputs, gold_dir = CORPORA[name]
     golds = load_golds(gold_dir)
     records, notes = {}, []
-    for path in sorted(p for p in inputs.iterdir() if p.suffix in (".txt", ".md")):
+    for path in sorted(p for p in inputs.iterdir() if supported(p) and p.stem in golds):
         try:
             records[path.stem] = extract_file(path).to_record()
         except KgError as error:

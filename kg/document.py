@@ -25,6 +25,7 @@ META_NOISE = re.compile(r"^[ \t]*(?:=+[ \t]*正文[ \t]*=+|正文|页面链接�
 HEADING = re.compile(r"(?:^|(?<=[\n。；;:!?！？ ]))([一二三四五六七八九十]{1,3})、")
 ATTACHMENT = re.compile(r"(附件|附表)\s*\d+\s*[:：]|(?:^|(?<=[\n。；;!?！？ ]))(附件|附表)\s*[:：]?")
 HEADING_END = re.compile(r"情况|措施|事项|概述|问题|方面|报告")
+SUBHEADING = re.compile(r"\([一二三四五六七八九十]{1,2}\)\s*([^。()]{2,24}?(?:方面|情况|工作))")
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
@@ -53,6 +54,7 @@ class Sentence:
     start: int
     end: int
     section: Section | None
+    topic: str = ""  # the nearest sub-heading before it in its section: (二)依申请公开方面
 
 
 @dataclass
@@ -118,7 +120,16 @@ def build_document(source: SourceText) -> Document:
     body_start = next((k for k, o in enumerate(norm.offsets) if o >= header_end), len(norm.text))
     sections = _sections(norm.text, body_start)
     sentences = _sentences(norm.text, body_start, sections)
-    return Document(source=source, norm=norm, body_start=body_start, meta=meta, sections=sections, sentences=sentences)
+    pages = [_to_norm(norm, p) for p in source.pages]
+    return Document(source=source, norm=norm, body_start=body_start, meta=meta, sections=sections, sentences=sentences,
+                    tables=list(source.tables), pages=pages)
+
+
+def _to_norm(norm: Normalized, source_offset: int) -> int:
+    """The first normalised offset at or after ``source_offset`` of the printed text."""
+    from bisect import bisect_left
+
+    return min(bisect_left(norm.offsets, source_offset), len(norm.text))
 
 
 def _read_meta(text: str) -> tuple[dict[str, Fact[str]], int]:
@@ -179,6 +190,8 @@ def _sections(text: str, body_start: int) -> list[Section]:
 def _sentences(text: str, body_start: int, sections: list[Section]) -> list[Sentence]:
     """Sentences end at 。！？ and line breaks, and a section heading always starts one."""
     starts = [s.start for s in sections]
+    topics = [(m.start(), m.group(1)) for m in SUBHEADING.finditer(text, body_start)]
+    topic_starts = [t[0] for t in topics]
     out = []
     for m in SENTENCE.finditer(text, body_start):
         cuts = [m.start()] + [b for b in starts if m.start() < b < m.end()] + [m.end()]
@@ -188,5 +201,8 @@ def _sentences(text: str, body_start: int, sections: list[Section]) -> list[Sent
                 continue
             start = a + len(chunk) - len(chunk.lstrip())
             k = bisect_right(starts, start) - 1
-            out.append(Sentence(text[start:b], start, b, sections[k] if k >= 0 else None))
+            section = sections[k] if k >= 0 else None
+            t = bisect_right(topic_starts, start) - 1
+            topic = topics[t][1] if t >= 0 and (section is None or topics[t][0] >= section.start) else ""
+            out.append(Sentence(text[start:b], start, b, section, topic))
     return out

@@ -5,7 +5,7 @@ Normalisation makes the rules simple without losing provenance:
 - spaces that conversion put between Chinese characters, or between a Chinese character
   and a digit (``2013 年 1 2 月``), are removed, as are spaces inside a date's digits;
 - a line broken inside a sentence (PDF and Word conversion) is joined to the next line;
-- page footers (``— 1 —``), image placeholders of converted files and portal page
+- page footers (``— 1 —``), Markdown table delimiter rows, image placeholders of converted files and portal page
   furniture (breadcrumbs, share bars: ``kg/lexicon/furniture.json``) are dropped.
 
 ``offsets[i]`` is the index in the original text of normalised character ``i``.
@@ -18,9 +18,12 @@ from dataclasses import dataclass
 
 from kg.lexicon import furniture_pattern
 
-TERMINAL = set("。！？!?；;：:")
+TERMINAL = set("。！？!?；;")
 HEADING = re.compile(r"^\s*(?:[-*#]+\s*)?(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|附件|附表)")
-PAGE_FOOTER = re.compile(r"^\s*[—–\-－]+\s*\d{1,3}\s*[—–\-－]+\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+PAGE_FOOTER = re.compile(
+    r"^\s*[—–\-－]+\s*\d{1,3}\s*[—–\-－]+\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$"
+    r"|^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$"  # a Markdown table's delimiter row
+)
 IMAGE_PLACEHOLDER = re.compile(r"\[image:[^\]]*\][^\n]*")
 DATE_ONLY = re.compile(r"^\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年[\d一二三四五六七八九十\s]{1,4}月[\d一二三四五六七八九十\s]{1,5}日\s*$")
 DATE_DIGITS = re.compile(r"\d(?: +\d)+(?= *[年月日号])")

@@ -33,4 +33,6 @@ def example_files() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def dev_files() -> list[Path]:
-    return sorted(p for p in DEV.iterdir() if p.suffix in (".txt", ".md"))
+    from kg.readers import supported
+
+    return sorted(p for p in DEV.iterdir() if supported(p))

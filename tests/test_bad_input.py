@@ -61,9 +61,9 @@ def test_utf16_with_bom_is_decoded(tmp_path):
 def test_missing_path_and_unsupported_type(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         extract_file(tmp_path / "nowhere.txt")
-    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "report.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(InputError, match="unsupported file type"):
-        extract_file(tmp_path / "report.pdf")
+        extract_file(tmp_path / "report.xls")
 
 
 def test_batch_goes_on_and_reports_failures_at_the_end(bad_dir):

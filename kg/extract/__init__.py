@@ -23,6 +23,7 @@ from kg.extract.header import agency_fallback, issued, period, report_format, ti
 from kg.extract.metrics import extract_metrics
 from kg.extract.platforms import extract_platforms
 from kg.extract.statistics_table import extract_statistics_table
+from kg.extract.template import TABLE_METRICS, extract_template
 from kg.model import ReportFacts
 from kg.readers import read_source
 
@@ -43,8 +44,17 @@ def extract_document(doc: Document) -> ReportFacts:
     if year is None and start is not None:
         year = type(start)(int(start.value[:4]), start.evidence)
     fmt, edition = report_format(doc, year.value if year else None)
-    stats = extract_metrics(doc, standard=fmt == "standard")
-    if fmt == "narrative":
+    stats = extract_metrics(doc)
+    observations = []
+    if fmt == "standard":
+        # the tables hold these metrics: a figure the text gives for them is kept for the
+        # consistency checks, never put in the record, even when the table cannot be read
+        observations = [stat for metric, stat in stats.items() if metric in TABLE_METRICS]
+        stats = {metric: stat for metric, stat in stats.items() if metric not in TABLE_METRICS}
+        tables = extract_template(doc, edition)
+        stats.update(tables.stats)
+        observations = tables.observations + observations
+    else:
         for metric, stat in extract_statistics_table(doc).items():
             stats.setdefault(metric, stat)
     return ReportFacts(
@@ -62,6 +72,7 @@ def extract_document(doc: Document) -> ReportFacts:
         contact=extract_contact(doc),
         platforms=extract_platforms(doc, agency.value if agency else None),
         stats=dict(sorted(stats.items())),
+        observations=observations,
     )
 
 

@@ -5,7 +5,7 @@ Each rule describes how reports word a figure (``主动公开政府信息N条``,
 Rules never add figures up and never read a figure given for two metrics together
 (``行政复议案、行政诉讼案…4起`` sets neither). Sentences in the section on problems and
 plans are not read. In a standard-template report the tables hold the application,
-reconsideration and litigation figures, so only text-only metrics are read from its prose.
+reconsideration and litigation figures; what its prose says of them is kept apart (kg.extract).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _re(pattern: str) -> re.Pattern:
 
 
 # 主动公开政府信息N条 / 主动公开我区各级单位政府信息N条 / 累计主动公开信息150余条
-PROACTIVE = _re(r"主动公开(?:了)?[^\d。；;，,、]{0,12}?(?:信息|文件)(?:数|数量|总数|总量)?(?:共|达到?|为|计|共计|合计)?\s*{NUM}\s*(?P<unit>条|件)")
+PROACTIVE = _re(r"主动(?:公开|发布)(?:了)?[^\d。；;，,、]{0,12}?(?:信息|文件)(?:数|数量|总数|总量)?(?:共|达到?|为|计|共计|合计)?\s*{NUM}\s*(?P<unit>条|件)")
 # in the section on proactive disclosure: 新增公开发布信息数达N条 (counted only when it is the one figure)
 PROACTIVE_WEAK = _re(r"(?:公开|发布)[^\d。；;，,、]{0,6}?信息(?:数|数量)?(?:共|达到?|为|计)?\s*{NUM}\s*(?P<unit>条)")
 APPLICATION_VERB = _re(r"(?:收到|受理|接收到?|接到)(?P<gap>[^。；;\d]{0,24}?){NUM}\s*(?P<unit>件|条|个|份)(?P<after>申请)?")
@@ -100,15 +100,14 @@ def _readable(doc: Document) -> Iterator[Sentence]:
         yield s
 
 
-def extract_metrics(doc: Document, *, standard: bool) -> dict[str, Stat]:
+def extract_metrics(doc: Document) -> dict[str, Stat]:
     out = _Collector(doc)
     sentences = list(_readable(doc))
     _proactive(doc, sentences, out)
     _fees(sentences, out)
     _proposals(sentences, out)
-    if not standard:
-        _applications(sentences, out)
-        _appeals(sentences, out)
+    _applications(sentences, out)
+    _appeals(sentences, out)
     return out.stats
 
 
@@ -127,7 +126,8 @@ def _proactive(doc: Document, sentences: list[Sentence], out: _Collector) -> Non
 
 def _applications(sentences: list[Sentence], out: _Collector) -> None:
     for s in sentences:
-        in_context = APPLICATION_CONTEXT.search(s.text) or (s.section and s.section.kind == "applications")
+        in_context = (APPLICATION_CONTEXT.search(s.text) or (s.section and s.section.kind == "applications")
+                      or "申请" in s.topic)
         if not in_context:
             continue
         for m in APPLICATION_ZERO.finditer(s.text):

@@ -1,0 +1,355 @@
+"""The standard template's tables (国办公开办函〔2019〕60号 and 〔2021〕30号): 表二, 表三, 表四.
+
+Rows are found by their labels, in the template's order (``kg/lexicon/template.json``).
+A row's cells come from the reader's table grid when the document has one (PDF, Word,
+HTML), so a blank cell, "/" and a printed 0 stay apart and each figure keeps its table,
+row and column. Where the source ran the table into text (web pages saved as text, PDF
+text), the cells are the figures between one label and the next; when their boundaries
+are lost (``640020470`` for seven cells) the template's own sums fix them: 表三's 总计
+column is the sum of the six applicant columns, and each 表四 block's 总计 is
+维持 + 纠正 + 其他 + 尚未审结. A cell counts only when every reading that satisfies the sums
+agrees on it; otherwise it is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+from typing import Callable
+
+from kg.document import Document
+from kg.lexicon import load
+from kg.model import APPLICANTS, Evidence, Stat, Table
+
+TOKEN = re.compile(r"\d+(?:\.\d+)?|[/／—－\-]+")
+NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+MAX_SOLUTIONS = 64
+# The facts.md metrics that a standard-template report takes from its tables.
+RECORD_TABLE3 = ("applications_received", "applications_carried_over", "disclosed", "partially_disclosed",
+                 "applications_completed", "applications_carried_forward")
+RECORD_TABLE4 = ("reconsideration_total", "reconsideration_upheld", "reconsideration_corrected")
+RECORD_TABLE2 = ("rules_issued", "rules_repealed", "rules_in_force", "normative_docs_issued", "normative_docs_repealed",
+                 "normative_docs_in_force", "rules_made", "rules_published", "rules_public_total", "normative_docs_made",
+                 "normative_docs_published", "normative_docs_public_total", "licensing_decisions", "penalty_decisions",
+                 "coercion_decisions", "admin_fees_10k_yuan")
+TABLE_METRICS = RECORD_TABLE3 + RECORD_TABLE4 + ("litigation_total",) + RECORD_TABLE2
+
+
+@dataclass
+class View:
+    """Text with white space removed except between two figures, mapped back to the document."""
+
+    text: str
+    offsets: list[int]  # normalised-text offset of each view character
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def make_view(text: str, start: int, end: int) -> View:
+    chars: list[str] = []
+    offsets: list[int] = []
+    k = start
+    while k < end:
+        ch = text[k]
+        if ch.isspace():
+            j = k
+            while j < end and text[j].isspace():
+                j += 1
+            before = chars[-1] if chars else ""
+            after = text[j] if j < end else ""
+            if _cellish(before) and _cellish(after):
+                chars.append(" ")
+                offsets.append(k)
+            k = j
+            continue
+        chars.append(ch)
+        offsets.append(k)
+        k += 1
+    return View("".join(chars), offsets)
+
+
+def _cellish(ch: str) -> bool:
+    return ch.isdigit() or ch in "/／—－-.|｜"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | float | None  # None: blank, "/" or "—", or not fixed by the sums
+    start: int  # normalised offsets of the cell's printed text
+    end: int
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+
+
+# ----------------------------------------------------------------------------- cell solving
+
+
+def solve(tokens: list[str], n: int, check: Callable[[list], bool]) -> list[list[tuple[int, int, str]]] | None:
+    """Every way to read ``tokens`` as ``n`` cells that ``check`` accepts.
+
+    A digit token may hold several run-together cells (no cell but 0 starts with 0); a
+    "/" or "—" token is one cell with no figure. Each solution lists, per cell, the
+    (token index, offset in token, text). Returns None when there are too many readings.
+    """
+    solutions: list[list[tuple[int, int, str]]] = []
+
+    def parts(token: str, k: int):
+        if k == 1:
+            yield [(0, token)]
+            return
+        for cuts in combinations(range(1, len(token)), k - 1):
+            bounds = (0, *cuts, len(token))
+            pieces = [(bounds[i], token[bounds[i]:bounds[i + 1]]) for i in range(k)]
+            if all(p == "0" or not p.startswith("0") for _, p in pieces) and all("." not in p or i == k - 1 for i, (_, p) in enumerate(pieces)):
+                yield pieces
+
+    def walk(i: int, cells: list[tuple[int, int, str]]) -> bool:
+        if len(solutions) > MAX_SOLUTIONS:
+            return False
+        remaining = n - len(cells)
+        if i == len(tokens):
+            if remaining == 0 and check([_value(c[2]) for c in cells]):
+                solutions.append(list(cells))
+            return True
+        token = tokens[i]
+        if not NUMBER.match(token):
+            return walk(i + 1, cells + [(i, 0, token)])
+        digits = len(token.replace(".", ""))
+        max_k = min(remaining - (len(tokens) - i - 1), digits if "." not in token else 1)
+        for k in range(1, max_k + 1):
+            for pieces in parts(token, k):
+                if not walk(i + 1, cells + [(i, off, p) for off, p in pieces]):
+                    return False
+        return True
+
+    walk(0, [])
+    if len(solutions) > MAX_SOLUTIONS:
+        return None
+    return solutions
+
+
+def _value(text: str) -> int | float | None:
+    if not NUMBER.match(text):
+        return None
+    return float(text) if "." in text else int(text)
+
+
+def _sum_check(groups: list[tuple[list[int], int]]) -> Callable[[list], bool]:
+    """A check that, for each (parts, total) group of cell indexes, the parts add up to the total."""
+
+    def check(values: list) -> bool:
+        for parts, total in groups:
+            vals = [values[p] for p in parts]
+            if values[total] is None or any(v is None for v in vals):
+                continue
+            if abs(sum(vals) - values[total]) > 1e-6:
+                return False
+        return True
+
+    return check
+
+
+def _no_check(values: list) -> bool:
+    return True
+
+
+TABLE3_CHECK = _sum_check([([0, 1, 2, 3, 4, 5], 6)])
+TABLE4_CHECK = _sum_check([([0, 1, 2, 3], 4), ([5, 6, 7, 8], 9), ([10, 11, 12, 13], 14)])
+
+
+def read_cells(view: View, start: int, end: int, n: int, check) -> list[Cell] | None:
+    """The ``n`` cells printed in view[start:end], or None when they cannot be read."""
+    tokens, positions = [], []
+    for m in TOKEN.finditer(view.text, start, end):
+        tokens.append(m.group())
+        positions.append(m.start())
+    if not tokens:
+        return None
+    exact = len(tokens) == n
+    solutions = solve(tokens, n, _no_check if exact else check)
+    if not solutions:
+        return None
+    cells = []
+    for k in range(n):
+        values = {_value(s[k][2]) for s in solutions}
+        token_index, offset, text = solutions[0][k]
+        v_start = positions[token_index] + offset
+        span = view.span(v_start, v_start + len(text))
+        cells.append(Cell(values.pop() if len(values) == 1 else None, *span))  # agreed by every reading
+    return cells
+
+
+# ----------------------------------------------------------------------------- grid cells
+
+
+def grid_cells(doc: Document, label_at: int, n: int) -> list[Cell] | None:
+    """The last ``n`` cells of the reader's table row that holds the label at ``label_at``."""
+    source_at = doc.norm.offsets[label_at]
+    for table in doc.source.tables:
+        if not table.start <= source_at < table.end:
+            continue
+        for r, row in enumerate(table.rows):
+            if any(c.start <= source_at < max(c.end, c.start + 1) for c in row):
+                return _row_cells(doc, table, r, n)
+    return None
+
+
+def _row_cells(doc: Document, table: Table, r: int, n: int) -> list[Cell] | None:
+    row = table.rows[r]
+    if len(row) < n + 1:
+        return None
+    out = []
+    for c in range(len(row) - n, len(row)):
+        cell = row[c]
+        text = re.sub(r"\s+", "", cell.text)
+        start = _to_norm(doc, cell.start)
+        end = _to_norm(doc, cell.end - 1) + 1 if cell.end > cell.start else start
+        out.append(Cell(_value(text), start, max(end, start), table.index, r, c))
+    return out
+
+
+def _to_norm(doc: Document, source_offset: int) -> int:
+    return max(bisect_right(doc.norm.offsets, source_offset) - 1, 0)
+
+
+# ----------------------------------------------------------------------------- the tables
+
+
+@cache
+def _template():
+    return load("template")
+
+
+@dataclass
+class TemplateFigures:
+    stats: dict[str, Stat]
+    observations: list[Stat]
+
+
+def extract_template(doc: Document, edition: str | None) -> TemplateFigures:
+    out = TemplateFigures({}, [])
+    template = _template()
+    text = doc.text
+    first_row = template["table3"]["rows"][0][1]
+    t3 = re.compile(first_row).search(make_view(text, doc.body_start, len(text)).text)
+    t3_start = _view_start(doc, first_row) if t3 else len(text)
+    end_t3 = _table3(doc, t3_start, out) if t3 else t3_start
+    _table4(doc, end_t3, out)
+    _table2(doc, doc.body_start, t3_start, edition or "2021", out)
+    return out
+
+
+def _view_start(doc: Document, pattern: str) -> int:
+    view = make_view(doc.text, doc.body_start, len(doc.text))
+    m = re.compile(pattern).search(view.text)
+    return view.offsets[m.start()]
+
+
+def _add(doc: Document, out: TemplateFigures, metric: str, cell: Cell, row_span: tuple[int, int], rule: str,
+         applicant: str | None = None, record: bool = False, unit: str | None = None) -> None:
+    if cell.value is None:
+        return
+    o_start, o_end = doc.norm.to_source(*row_span)
+    v_start, v_end = doc.norm.to_source(cell.start, cell.end)
+    evidence = Evidence(doc.source.text[o_start:o_end], o_start, o_end, v_start, v_end, rule,
+                        page=doc.page_at(cell.start), table=cell.table, row=cell.row, column=cell.column)
+    stat = Stat(metric, cell.value, False, unit, evidence, applicant=applicant, stated_in="table")
+    if record and metric not in out.stats:
+        out.stats[metric] = stat
+    else:
+        out.observations.append(stat)
+
+
+def _find_rows(view: View, rows: list[tuple[str, str]]) -> list[tuple[str, re.Match]]:
+    """Each row's label, in template order, each found after the one before."""
+    found = []
+    pos = 0
+    for key, pattern in rows:
+        m = re.compile(pattern).search(view.text, pos)
+        if m:
+            found.append((key, m))
+            pos = m.end()
+    return found
+
+
+def _table3(doc: Document, start: int, out: TemplateFigures) -> int:
+    template = _template()["table3"]
+    view = make_view(doc.text, start, len(doc.text))
+    found = _find_rows(view, template["rows"])
+    applicants = list(APPLICANTS) + [None]
+    end = start
+    for k, (key, m) in enumerate(found):
+        limit = found[k + 1][1].start() if k + 1 < len(found) else len(view.text)
+        cells_start, cells_end = _cells_span(view, m.end(), limit)
+        cells = grid_cells(doc, view.offsets[m.start()], 7) or read_cells(view, cells_start, cells_end, 7, TABLE3_CHECK)
+        if cells is None:
+            continue
+        row_span = view.span(m.start(), max(cells_end, m.end()))
+        for cell, applicant in zip(cells, applicants):
+            _add(doc, out, key, cell, row_span, f"table3.{key}", applicant, record=applicant is None and key in RECORD_TABLE3)
+        end = max(end, row_span[1])
+    return end
+
+
+CELL_RUN = re.compile(r"[^\d/／—－\-|｜]*?(?P<cells>[\d/／—－\-|｜][\d /／—－\-.|｜]*)")
+
+
+def _cells_span(view: View, pos: int, limit: int) -> tuple[int, int]:
+    """The run of figures (and "/", "—", table rules) that follows a label, before ``limit``."""
+    m = CELL_RUN.match(view.text, pos, limit)
+    return (m.start("cells"), m.end("cells")) if m else (pos, pos)
+
+
+def _table4(doc: Document, start: int, out: TemplateFigures) -> None:
+    template = _template()["table4"]
+    view = make_view(doc.text, start, min(len(doc.text), start + 1500))
+    head = re.search(template["start"], view.text)
+    if not head:
+        return
+    totals = list(re.compile(template["header_end"]).finditer(view.text, head.end()))
+    # the header ends with the last 总计 before the figures
+    header_end = next((m for m in totals if re.match(r"[\s|｜]*\d", view.text[m.end():])), None)
+    if header_end is None:
+        return
+    cells_start, cells_end = _cells_span(view, header_end.end(), len(view.text))
+    cells = grid_cells(doc, view.offsets[min(cells_start, len(view.offsets) - 1)], 15)
+    if cells is None:
+        cells = read_cells(view, cells_start, cells_end, 15, TABLE4_CHECK)
+    if cells is None:
+        return
+    row_span = view.span(head.start(), cells_end)
+    keys = [f"{block}_{result}" for block in template["blocks"] for result in template["results"]]
+    for key, cell in zip(keys, cells):
+        _add(doc, out, key, cell, row_span, f"table4.{key}", record=key in RECORD_TABLE4)
+    by_key = dict(zip(keys, cells))
+    direct, after = by_key["litigation_direct_total"], by_key["litigation_after_reconsideration_total"]
+    if direct.value is not None and after.value is not None:
+        total = Cell(direct.value + after.value, direct.start, after.end, direct.table, direct.row, direct.column)
+        _add(doc, out, "litigation_total", total, row_span, "table4.litigation_total", record=True)
+
+
+def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigures) -> None:
+    template = _template()["table2"]
+    region = doc.text[start:end]
+    anchors = list(re.finditer(r"第二十条第\(一\)项", region)) or list(re.finditer(r"主动公开政府信息情况", region))
+    if not anchors:
+        return
+    view = make_view(doc.text, start + (anchors[0] if anchors[0].group().startswith("第") else anchors[-1]).start(), end)
+    # 表二's rows are independent of one another: each label is looked for on its own,
+    # followed directly by its figures (a label in the prose is followed by words)
+    for label, metric_keys in template[edition]:
+        m = next((m for m in re.compile(label).finditer(view.text) if re.match(r"[\s|｜]*\d", view.text[m.end():])), None)
+        if m is None:
+            continue
+        cells_start, cells_end = _cells_span(view, m.end(), len(view.text))
+        cells = grid_cells(doc, view.offsets[m.start()], len(metric_keys)) or read_cells(view, cells_start, cells_end, len(metric_keys), _no_check)
+        if cells is None:
+            continue
+        row_span = view.span(m.start(), cells_end)
+        for key, cell in zip(metric_keys, cells):
+            _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_TABLE2, unit=template["units"].get(key))

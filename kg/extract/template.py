@@ -187,24 +187,30 @@ def read_cells(view: View, start: int, end: int, n: int, check) -> list[Cell] | 
 # ----------------------------------------------------------------------------- grid cells
 
 
-def grid_cells(doc: Document, label_at: int, n: int) -> list[Cell] | None:
-    """The last ``n`` cells of the reader's table row that holds the label at ``label_at``."""
-    source_at = doc.norm.offsets[label_at]
+def grid_cells(doc: Document, at: int, n: int) -> list[Cell] | None:
+    """The ``n`` cells of the reader's table row holding the text at ``at`` (a row label, or
+    the first figure of a row without one): the last ``n`` after it, trailing empty columns
+    of a wider grid left out."""
+    source_at = doc.norm.offsets[at]
     for table in doc.source.tables:
         if not table.start <= source_at < table.end:
             continue
         for r, row in enumerate(table.rows):
-            if any(c.start <= source_at < max(c.end, c.start + 1) for c in row):
-                return _row_cells(doc, table, r, n)
+            holding = [c for c, cell in enumerate(row) if cell.start <= source_at < max(cell.end, cell.start + 1)]
+            if holding:
+                first = holding[-1] + 1 if not NUMBER.match(row[holding[-1]].text.strip()) else holding[0]
+                return _row_cells(doc, table, r, list(range(first, len(row))), n)
     return None
 
 
-def _row_cells(doc: Document, table: Table, r: int, n: int) -> list[Cell] | None:
+def _row_cells(doc: Document, table: Table, r: int, columns: list[int], n: int) -> list[Cell] | None:
     row = table.rows[r]
-    if len(row) < n + 1:
+    while len(columns) > n and not row[columns[-1]].text.strip():
+        columns.pop()
+    if len(columns) < n:
         return None
     out = []
-    for c in range(len(row) - n, len(row)):
+    for c in columns[-n:]:
         cell = row[c]
         text = re.sub(r"\s+", "", cell.text)
         start = _to_norm(doc, cell.start)

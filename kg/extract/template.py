@@ -162,8 +162,13 @@ TABLE3_CHECK = _sum_check([([0, 1, 2, 3, 4, 5], 6)])
 TABLE4_CHECK = _sum_check([([0, 1, 2, 3], 4), ([5, 6, 7, 8], 9), ([10, 11, 12, 13], 14)])
 
 
-def read_cells(view: View, start: int, end: int, n: int, check) -> list[Cell] | None:
-    """The ``n`` cells printed in view[start:end], or None when they cannot be read."""
+def read_cells(view: View, start: int, end: int, n: int, check, stated: dict[int, int] | None = None) -> list[Cell] | None:
+    """The ``n`` cells printed in view[start:end], or None when they cannot be read.
+
+    ``stated`` maps a cell's index to a figure the report's text gives for it: readings
+    that agree with the text are kept, when some do (a text that no reading agrees with
+    is ignored: the table is the figure).
+    """
     tokens, positions = [], []
     for m in TOKEN.finditer(view.text, start, end):
         tokens.append(m.group())
@@ -174,6 +179,9 @@ def read_cells(view: View, start: int, end: int, n: int, check) -> list[Cell] | 
     solutions = solve(tokens, n, _no_check if exact else check)
     if not solutions:
         return None
+    for index, figure in (stated or {}).items():
+        agreeing = [s for s in solutions if _value(s[index][2]) == figure]
+        solutions = agreeing or solutions
     cells = []
     for k in range(n):
         values = {_value(s[k][2]) for s in solutions}
@@ -353,9 +361,24 @@ def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigu
         if m is None:
             continue
         cells_start, cells_end = _cells_span(view, m.end(), len(view.text))
-        cells = grid_cells(doc, view.offsets[m.start()], len(metric_keys)) or read_cells(view, cells_start, cells_end, len(metric_keys), _no_check)
+        stated = _stated_in_text(doc, metric_keys, template.get("text_cues", {}))
+        cells = grid_cells(doc, view.offsets[m.start()], len(metric_keys)) or read_cells(
+            view, cells_start, cells_end, len(metric_keys), _no_check, stated)
         if cells is None:
             continue
         row_span = view.span(m.start(), cells_end)
         for key, cell in zip(metric_keys, cells):
             _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_TABLE2, unit=template["units"].get(key))
+
+
+def _stated_in_text(doc: Document, metric_keys: list[str], cues: dict[str, list[str]]) -> dict[int, int]:
+    """Figures the prose gives for a 表二 row's cells (本年度制发的规范性文件77件)."""
+    stated = {}
+    for index, key in enumerate(metric_keys):
+        if key not in cues:
+            continue
+        pattern = re.compile(cues[key][0])
+        figures = {int(m.group("n")) for s in doc.sentences for m in pattern.finditer(s.text)}
+        if len(figures) == 1:
+            stated[index] = figures.pop()
+    return stated

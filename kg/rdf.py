@@ -20,13 +20,11 @@ from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.atomic import write_text
-from kg.lexicon import load
-from kg.model import Evidence, Fact, ReportFacts, Stat
+from kg.model import Evidence, Fact, ReportFacts
 from kg.vocab import (
     DCAT,
     IANA,
     KG,
-    KGAP,
     KGID,
     KGM,
     KGP,
@@ -50,12 +48,6 @@ FORMAT_IRIS = {
 }
 FORMAT_OF = {KG.NarrativeFormat: "narrative", KG.Template2019: "standard", KG.Template2021: "standard", KG.StandardTemplate: "standard"}
 IRI_SAFE = "-._~!$&'()*+,;=:@/"
-STATED_IN = {"table": KG.StatedInTable, "text": KG.StatedInText}
-
-
-def table3_metrics() -> frozenset[str]:
-    """The metrics of 表三's rows (kg:Table3Metrics): their observations carry kg:applicantType."""
-    return frozenset(key for key, _pattern in load("template")["table3"]["rows"])
 
 
 # ---------------------------------------------------------------- identifiers
@@ -202,61 +194,23 @@ def report_graph(facts: ReportFacts) -> Graph:
     if not facts.contact.is_empty():
         _contact(g, report, facts, evidence)
 
-    table3 = table3_metrics()
-    for path, stat, record, headline in observation_plan(facts):
-        obs = URIRef(f"{report}/obs/{path}")
+    for metric in sorted(facts.stats):
+        stat = facts.stats[metric]
+        obs = URIRef(f"{report}/obs/{metric}")
         g.add((obs, RDF.type, QB.Observation))
-        if headline:
-            g.add((obs, RDF.type, KG.HeadlineObservation))
         g.add((obs, QB.dataSet, KG.disclosureStats))
         if agency is not None:
             g.add((obs, KG.agency, agency))
         if period is not None:
             g.add((obs, SDMX_DIM.refPeriod, period))
-        g.add((obs, KG.metric, KGM[stat.metric]))
-        if stat.metric in table3 or stat.applicant is not None:
-            g.add((obs, KG.applicantType, KGAP[stat.applicant or "total"]))
-        g.add((obs, KG.statedIn, STATED_IN.get(stat.stated_in, KG.StatedInText)))
+        g.add((obs, KG.metric, KGM[metric]))
         g.add((obs, SDMX_MEASURE.obsValue, value_literal(stat.value)))
         if stat.unit:
             g.add((obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]))
         g.add((obs, KG.approximate, Literal(bool(stat.approx))))
         g.add((obs, KG.sourceReport, report))
-        key = f"stats.{stat.metric}" if record else "observations." + path.replace("/", ".")
-        g.add((obs, PROV.wasDerivedFrom, _evidence(g, report, dist, key, stat.evidence, slug=path)))
+        evidence(obs, f"stats.{metric}", stat.evidence)
     return g
-
-
-def observation_plan(facts: ReportFacts) -> list[tuple[str, Stat, bool, bool]]:
-    """Every figure of a report as ``(path, stat, record, headline)``, sorted by path.
-
-    The observation's IRI is ``{report}/obs/{path}``. Figures are grouped by metric and
-    applicant column; in each group the first of the record's stat, a table cell, a text
-    figure is the group's observation, ``{metric}`` (total column) or ``{metric}/{applicant}``;
-    a figure the text states besides is ``…/text``. Any further figure of a group (a second
-    cell or sentence for the same metric and column) is left out: one value per IRI. The
-    total-column observation of a group is the report's headline figure for the metric.
-    """
-    def order(stat: Stat) -> tuple:
-        ev = stat.evidence
-        return (0 if stat.stated_in == "table" else 1, ev.start, ev.value_start, ev.end, str(stat.value))
-
-    groups: dict[tuple[str, str | None], list[tuple[Stat, bool]]] = {}
-    for metric in sorted(facts.stats):
-        stat = facts.stats[metric]
-        groups.setdefault((metric, stat.applicant), []).append((stat, True))
-    for stat in sorted(facts.observations, key=order):
-        groups.setdefault((stat.metric, stat.applicant), []).append((stat, False))
-    plan = []
-    for (metric, applicant), members in groups.items():
-        base = metric if applicant is None else f"{metric}/{applicant}"
-        (first, record), rest = members[0], members[1:]
-        plan.append((base, first, record, applicant is None))
-        if first.stated_in != "text":
-            text = next((stat for stat, _ in rest if stat.stated_in == "text"), None)
-            if text is not None:
-                plan.append((f"{base}/text", text, False, False))
-    return sorted(plan, key=lambda item: item[0])
 
 
 def _contact(g: Graph, report: URIRef, facts: ReportFacts, evidence) -> None:
@@ -297,8 +251,8 @@ def _contact(g: Graph, report: URIRef, facts: ReportFacts, evidence) -> None:
         evidence(contact, "contact.person", c.person.evidence)
 
 
-def _evidence(g: Graph, report: URIRef, dist: URIRef, key: str, ev: Evidence, slug: str | None = None) -> URIRef:
-    node = URIRef(f"{report}/evidence/{slug or evidence_slug(key)}")
+def _evidence(g: Graph, report: URIRef, dist: URIRef, key: str, ev: Evidence) -> URIRef:
+    node = URIRef(f"{report}/evidence/{evidence_slug(key)}")
     quote_, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
     g.add((node, RDF.type, OA.SpecificResource))
     g.add((node, DCTERMS.identifier, Literal(key)))
@@ -316,13 +270,6 @@ def _evidence(g: Graph, report: URIRef, dist: URIRef, key: str, ev: Evidence, sl
         g.add((page, RDF.type, OA.FragmentSelector))
         g.add((page, DCTERMS.conformsTo, RFC3778))
         g.add((page, RDF.value, Literal(f"page={ev.page}")))
-    if (ev.table, ev.row, ev.column) != (None, None, None):
-        cell = URIRef(f"{node}/cell")
-        g.add((node, OA.hasSelector, cell))
-        g.add((cell, RDF.type, KG.TableCellSelector))
-        for prop, index in ((KG.tableIndex, ev.table), (KG.rowIndex, ev.row), (KG.columnIndex, ev.column)):
-            if index is not None:
-                g.add((cell, prop, _offset(index)))
     g.add((node, KG.valueStart, _offset(ev.value_start)))
     g.add((node, KG.valueEnd, _offset(ev.value_end)))
     g.add((node, KG.rule, Literal(ev.rule)))
@@ -442,9 +389,6 @@ def _record(g: Graph, report: Node) -> dict:
 
     stats = {}
     for obs in g.subjects(KG.sourceReport, report):
-        keys = [str(g.value(node, DCTERMS.identifier)) for node in g.objects(obs, PROV.wasDerivedFrom)]
-        if any(key.startswith("observations.") for key in keys):
-            continue  # not in the record: an applicant column, a sub-row, a text restatement...
         metric = str(g.value(obs, KG.metric))[len(str(KGM)):]
         value = g.value(obs, SDMX_MEASURE.obsValue)
         unit = g.value(obs, SDMX_ATTR.unitMeasure)
@@ -497,11 +441,6 @@ def _read_evidence(g: Graph, node: Node, out: dict) -> None:
             page = str(g.value(selector, RDF.value))
             if page.startswith("page="):
                 ev["page"] = int(page[len("page="):])
-        elif (selector, RDF.type, KG.TableCellSelector) in g:
-            for name, prop in (("table", KG.tableIndex), ("row", KG.rowIndex), ("column", KG.columnIndex)):
-                index = g.value(selector, prop)
-                if index is not None:
-                    ev[name] = int(index)
     out[str(key)] = {
         "sentence": ev.get("sentence"),
         "start": ev.get("start"),
@@ -509,5 +448,5 @@ def _read_evidence(g: Graph, node: Node, out: dict) -> None:
         "value_start": int(g.value(node, KG.valueStart)),
         "value_end": int(g.value(node, KG.valueEnd)),
         "rule": str(g.value(node, KG.rule)),
-        **{name: ev[name] for name in ("page", "table", "row", "column") if name in ev},
+        **({"page": ev["page"]} if "page" in ev else {}),
     }

@@ -13,7 +13,6 @@ from kg.errors import ResourceError
 
 ONTOLOGY = ("kg.ontology", "kg.ttl")
 SHAPES = ("kg.shapes", "kg.ttl")
-CHECKS = ("kg.shapes", "checks.ttl")  # the consistency checks (sh:Warning), loaded with the shapes
 QUERIES = "kg.queries"
 
 
@@ -77,12 +76,8 @@ def ontology_graph() -> Graph:
 
 
 def shapes_graph() -> Graph:
-    """A fresh copy of kg's SHACL shapes: shapes/kg.ttl and the consistency checks, shapes/checks.ttl."""
-    graph = _copy(_graph(*SHAPES))
-    graph += _graph(*CHECKS)
-    for prefix, namespace in _graph(*CHECKS).namespaces():
-        graph.bind(prefix, namespace, override=False)
-    return graph
+    """A fresh copy of kg's SHACL shapes (shapes/kg.ttl)."""
+    return _copy(_graph(*SHAPES))
 
 
 def query_names() -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.term import Node
 
 from kg.resources import ontology_graph, shapes_graph
@@ -15,11 +15,9 @@ SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 def validate_graph(graph: Graph) -> tuple[bool, list[str]]:
     """Validate ``graph`` with kg's shapes (ontology as ont_graph, no inference).
 
-    Returns ``(conforms, lines)``; a violation reads
-    ``violation | report <title or IRI> | focus <node> | path <property> | <message> (value <v>)``
-    and a consistency warning (shapes/checks.ttl) ``warning | report <title or IRI> | <check> | <message>``.
-    Lines are sorted, so the same graph always gives the same lines; ``conforms`` is false only
-    when there is a violation (warnings alone conform).
+    Returns ``(conforms, lines)``; each line reads
+    ``violation | report <title or IRI> | focus <node> | path <property> | <message> (value <v>)``,
+    sorted, so the same graph always gives the same lines.
     """
     from pyshacl import validate  # imported late: pySHACL is slow to import
 
@@ -30,57 +28,24 @@ def validate_graph(graph: Graph) -> tuple[bool, list[str]]:
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
-        advanced=True,  # SPARQL targets (kgsh:Count); kg defines no rules
+        advanced=False,
     )
-    shapes = shapes_graph()
-    lines = sorted({_line(graph, shapes, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)})
+    lines = sorted({_line(graph, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)})
     return bool(conforms), lines
 
 
-def count_lines(lines: list[str]) -> dict[str, int]:
-    """How many lines of each severity (``violation``, ``warning``, ``info``)."""
-    counts = {name: 0 for name in SEVERITY.values()}
-    for line in lines:
-        head = line.split(" | ", 1)[0]
-        counts[head] = counts.get(head, 0) + 1
-    return counts
-
-
-def _line(data: Graph, shapes: Graph, results: Graph, result: Node) -> str:
+def _line(data: Graph, results: Graph, result: Node) -> str:
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
+    message = results.value(result, SH.resultMessage)
     value = results.value(result, SH.value)
     severity = SEVERITY.get(results.value(result, SH.resultSeverity), "violation")
-    constraint = results.value(result, SH.sourceConstraint)
-    message = _message(shapes, results, result)
-    text = message if message is not None else _fallback(results, result)
-    if severity == "warning" and constraint is not None:
-        # a consistency check: its name and its message, which names the figures
-        return " | ".join((severity, f"report {_report_label(data, focus)}", check_name(shapes, constraint), text))
+    text = str(message) if message is not None else _fallback(results, result)
     if value is not None and value != focus:
         text += f" (value {short(value)})"
     return " | ".join(
         (severity, f"report {_report_label(data, focus)}", f"focus {short(focus)}", f"path {short(path) if path is not None else '-'}", text)
     )
-
-
-def _message(shapes: Graph, results: Graph, result: Node) -> str | None:
-    """The result's message; pySHACL adds the shape's own sh:message to a SPARQL constraint's
-    (filled-in) message, so the shape's is dropped when there is another."""
-    messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-    if len(messages) > 1:
-        shape = results.value(result, SH.sourceShape)
-        own = {str(m) for m in shapes.objects(shape, SH.message)} if shape is not None else set()
-        messages = [m for m in messages if m not in own] or messages
-    return messages[0] if messages else None
-
-
-def check_name(shapes: Graph, constraint: Node) -> str:
-    """A check's name: the rdfs:label of its constraint (shapes/checks.ttl), else its IRI's last part."""
-    label = shapes.value(constraint, RDFS.label)
-    if label is not None:
-        return str(label)
-    return str(constraint).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if isinstance(constraint, URIRef) else short(constraint)
 
 
 def _fallback(results: Graph, result: Node) -> str:

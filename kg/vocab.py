@@ -25,16 +25,6 @@ class KG(DefinedNamespace):
     MetricScheme: URIRef
     PlatformScheme: URIRef
     UnitScheme: URIRef
-    ApplicantScheme: URIRef
-    StatedInScheme: URIRef
-    StatedInTable: URIRef
-    StatedInText: URIRef
-    HeadlineObservation: URIRef
-    TableCellSelector: URIRef
-    Table2Metrics2019: URIRef
-    Table2Metrics2021: URIRef
-    Table3Metrics: URIRef
-    Table4Metrics: URIRef
     # properties
     reportYear: URIRef
     disclosureChannel: URIRef
@@ -47,18 +37,12 @@ class KG(DefinedNamespace):
     rule: URIRef
     valueStart: URIRef
     valueEnd: URIRef
-    applicantType: URIRef
-    statedIn: URIRef
-    tableIndex: URIRef
-    rowIndex: URIRef
-    columnIndex: URIRef
 
 
 KGID = Namespace(BASE + "id/")
 KGM = Namespace(BASE + "code/metric/")
 KGP = Namespace(BASE + "code/platform/")
 KGU = Namespace(BASE + "code/unit/")
-KGAP = Namespace(BASE + "code/applicant/")
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -77,7 +61,6 @@ PREFIXES: dict[str, Namespace | str] = {
     "kgm": KGM,
     "kgp": KGP,
     "kgu": KGU,
-    "kgap": KGAP,
     "dcat": DCAT,
     "dcterms": DCTERMS,
     "org": ORG,

@@ -9,7 +9,7 @@ of the model so that PDF, Word and HTML readers can fill them (issue 4).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kg.lexicon import load
@@ -127,8 +127,6 @@ def build_document(source: SourceText) -> Document:
 
 def _to_norm(norm: Normalized, source_offset: int) -> int:
     """The first normalised offset at or after ``source_offset`` of the printed text."""
-    from bisect import bisect_left
-
     return min(bisect_left(norm.offsets, source_offset), len(norm.text))
 
 

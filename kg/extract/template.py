@@ -249,19 +249,14 @@ def extract_template(doc: Document, edition: str | None) -> TemplateFigures:
     out = TemplateFigures({}, [])
     template = _template()
     text = doc.text
-    first_row = template["table3"]["rows"][0][1]
-    t3 = re.compile(first_row).search(make_view(text, doc.body_start, len(text)).text)
-    t3_start = _view_start(doc, first_row) if t3 else len(text)
+    # 表三 starts at its first row's label; 表二 lies before it
+    body = make_view(text, doc.body_start, len(text))
+    t3 = re.compile(template["table3"]["rows"][0][1]).search(body.text)
+    t3_start = body.offsets[t3.start()] if t3 else len(text)
     end_t3 = _table3(doc, t3_start, out) if t3 else t3_start
     _table4(doc, end_t3, out)
     _table2(doc, doc.body_start, t3_start, edition or "2021", out)
     return out
-
-
-def _view_start(doc: Document, pattern: str) -> int:
-    view = make_view(doc.text, doc.body_start, len(doc.text))
-    m = re.compile(pattern).search(view.text)
-    return view.offsets[m.start()]
 
 
 def _add(doc: Document, out: TemplateFigures, metric: str, cell: Cell, row_span: tuple[int, int], rule: str,

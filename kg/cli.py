@@ -151,9 +151,14 @@ def _summary(reports, triples: int, output: Path) -> str:
 def validate(
     graph: Annotated[Path, typer.Argument(help="A Turtle graph written by kg build.")],
 ) -> None:
-    """Check a graph against kg's SHACL shapes; print each violation as one line.
+    """Check a graph against kg's SHACL shapes; print each violation and warning as one line.
 
-    Exit 0 when the graph conforms, 1 when it has violations, 2 when it cannot be read.
+    Violations are graphs kg should never write. Warnings are the consistency checks of each
+    report's own figures (表三's rows and columns add up, 本年新收 + 上年结转 = 办理结果总计 +
+    结转下年度, 表四's blocks add up, the text agrees with the tables, 上年结转 matches last
+    year's 结转下年度): one line names the report, the check and the figures. Warnings do not
+    change the exit code: 0 when the graph conforms, 1 when it has violations, 2 when it
+    cannot be read. `kg query failed-checks` lists the same failures as a table.
 
     Example: kg validate build/examples.ttl
     """
@@ -167,8 +172,10 @@ def validate(
         raise typer.Exit(2)
     for line in lines:
         typer.echo(line)
+    warnings = sum(1 for line in lines if line.startswith("warning"))
+    checks = f" ({warnings} consistency warning{'s' if warnings != 1 else ''})" if warnings else ""
     if conforms:
-        typer.echo(f"SHACL: {graph} conforms to kg's shapes")
+        typer.echo(f"SHACL: {graph} conforms to kg's shapes{checks}")
         raise typer.Exit(0)
     typer.echo(f"SHACL: {graph} has {sum(1 for line in lines if line.startswith('violation'))} violation(s)", err=True)
     raise typer.Exit(1)

@@ -20,11 +20,12 @@ from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.atomic import write_text
-from kg.model import Evidence, Fact, ReportFacts
+from kg.model import RECORD_METRICS, Evidence, Fact, ReportFacts, Stat
 from kg.vocab import (
     DCAT,
     IANA,
     KG,
+    KGA,
     KGID,
     KGM,
     KGP,
@@ -194,23 +195,45 @@ def report_graph(facts: ReportFacts) -> Graph:
     if not facts.contact.is_empty():
         _contact(g, report, facts, evidence)
 
-    for metric in sorted(facts.stats):
-        stat = facts.stats[metric]
-        obs = URIRef(f"{report}/obs/{metric}")
+    def observation(obs: URIRef, dataset: URIRef, stat: Stat, key: str) -> None:
         g.add((obs, RDF.type, QB.Observation))
-        g.add((obs, QB.dataSet, KG.disclosureStats))
+        g.add((obs, QB.dataSet, dataset))
         if agency is not None:
             g.add((obs, KG.agency, agency))
         if period is not None:
             g.add((obs, SDMX_DIM.refPeriod, period))
-        g.add((obs, KG.metric, KGM[metric]))
+        g.add((obs, KG.metric, KGM[stat.metric]))
+        if stat.applicant is not None:
+            g.add((obs, KG.applicantType, KGA[stat.applicant]))
         g.add((obs, SDMX_MEASURE.obsValue, value_literal(stat.value)))
         if stat.unit:
             g.add((obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]))
         g.add((obs, KG.approximate, Literal(bool(stat.approx))))
         g.add((obs, KG.sourceReport, report))
-        evidence(obs, f"stats.{metric}", stat.evidence)
+        evidence(obs, key, stat.evidence)
+
+    for metric in sorted(facts.stats):
+        observation(URIRef(f"{report}/obs/{metric}"), KG.disclosureStats, facts.stats[metric], f"stats.{metric}")
+    for stat, (obs, dataset, key) in sorted(((s, _placement(report, s)) for s in facts.observations), key=lambda p: str(p[1][0])):
+        if dataset == KG.disclosureStats and stat.metric in facts.stats:
+            continue  # the record already holds this metric's figure
+        observation(obs, dataset, stat, key)
     return g
+
+
+def _placement(report: URIRef, stat: Stat) -> tuple[URIRef, URIRef, str]:
+    """Where an observation beyond the record goes: its IRI, data set and evidence key.
+
+    A figure the prose states for a metric that the tables hold goes to kg:textFigures
+    (kept for the consistency checks); a cell of an applicant-type column of 表三 to
+    kg:applicantStats; any other table figure (the 总计 column, 表四) to kg:disclosureStats.
+    """
+    if stat.stated_in == "text":
+        return URIRef(f"{report}/text/{stat.metric}"), KG.textFigures, f"text.{stat.metric}"
+    if stat.applicant is not None:
+        return (URIRef(f"{report}/obs/{stat.metric}/{stat.applicant}"), KG.applicantStats,
+                f"cells.{stat.metric}.{stat.applicant}")
+    return URIRef(f"{report}/obs/{stat.metric}"), KG.disclosureStats, f"stats.{stat.metric}"
 
 
 def _contact(g: Graph, report: URIRef, facts: ReportFacts, evidence) -> None:
@@ -270,6 +293,9 @@ def _evidence(g: Graph, report: URIRef, dist: URIRef, key: str, ev: Evidence) ->
         g.add((page, RDF.type, OA.FragmentSelector))
         g.add((page, DCTERMS.conformsTo, RFC3778))
         g.add((page, RDF.value, Literal(f"page={ev.page}")))
+    for prop, index in ((KG.tableIndex, ev.table), (KG.tableRow, ev.row), (KG.tableColumn, ev.column)):
+        if index is not None:
+            g.add((node, prop, _offset(index)))
     g.add((node, KG.valueStart, _offset(ev.value_start)))
     g.add((node, KG.valueEnd, _offset(ev.value_end)))
     g.add((node, KG.rule, Literal(ev.rule)))
@@ -390,6 +416,8 @@ def _record(g: Graph, report: Node) -> dict:
     stats = {}
     for obs in g.subjects(KG.sourceReport, report):
         metric = str(g.value(obs, KG.metric))[len(str(KGM)):]
+        if metric not in RECORD_METRICS or (obs, QB.dataSet, KG.disclosureStats) not in g:
+            continue  # the record holds facts.md's metrics; the rest of the tables stay in the graph
         value = g.value(obs, SDMX_MEASURE.obsValue)
         unit = g.value(obs, SDMX_ATTR.unitMeasure)
         stats[metric] = {
@@ -449,4 +477,6 @@ def _read_evidence(g: Graph, node: Node, out: dict) -> None:
         "value_end": int(g.value(node, KG.valueEnd)),
         "rule": str(g.value(node, KG.rule)),
         **({"page": ev["page"]} if "page" in ev else {}),
+        **{key: int(g.value(node, prop)) for key, prop in (("table", KG.tableIndex), ("row", KG.tableRow), ("column", KG.tableColumn))
+           if g.value(node, prop) is not None},
     }

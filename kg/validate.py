@@ -6,6 +6,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.term import Node
 
+from kg.errors import ResourceError
 from kg.resources import ontology_graph, shapes_graph
 from kg.vocab import DCAT, KGID, PREFIXES
 
@@ -17,19 +18,24 @@ def validate_graph(graph: Graph) -> tuple[bool, list[str]]:
 
     Returns ``(conforms, lines)``; each line reads
     ``violation | report <title or IRI> | focus <node> | path <property> | <message> (value <v>)``,
+    or, for a consistency check (a warning: the graph still conforms),
+    ``warning | report <title or IRI> | check <name> | <the figures compared>``;
     sorted, so the same graph always gives the same lines.
     """
     from pyshacl import validate  # imported late: pySHACL is slow to import
 
-    conforms, results, _text = validate(
-        graph,
-        shacl_graph=shapes_graph(),
-        ont_graph=ontology_graph(),
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=False,
-    )
+    try:
+        conforms, results, _text = validate(
+            graph,
+            shacl_graph=shapes_graph(),
+            ont_graph=ontology_graph(),
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=False,
+        )
+    except Exception as error:  # pySHACL raises its own errors for a shape it cannot run
+        raise ResourceError("shapes/kg.ttl", f"pySHACL cannot run the shapes: {str(error).strip().splitlines()[0][:200]}") from None
     lines = sorted({_line(graph, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)})
     return bool(conforms), lines
 
@@ -40,7 +46,11 @@ def _line(data: Graph, results: Graph, result: Node) -> str:
     message = results.value(result, SH.resultMessage)
     value = results.value(result, SH.value)
     severity = SEVERITY.get(results.value(result, SH.resultSeverity), "violation")
-    text = str(message) if message is not None else _fallback(results, result)
+    text = " ".join(str(message).split()) if message is not None else _fallback(results, result)
+    if results.value(result, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent:
+        # a consistency check: the report, the check's name and the figures it compared
+        check = str(results.value(result, SH.sourceShape)).rsplit("#", 1)[-1]
+        return " | ".join((severity, f"report {_report_label(data, focus)}", f"check {check}", text))
     if value is not None and value != focus:
         text += f" (value {short(value)})"
     return " | ".join(

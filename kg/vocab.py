@@ -22,7 +22,11 @@ class KG(DefinedNamespace):
     Template2021: URIRef
     disclosureStats: URIRef
     disclosureStatsStructure: URIRef
+    applicantStats: URIRef
+    applicantStatsStructure: URIRef
+    textFigures: URIRef
     MetricScheme: URIRef
+    ApplicantScheme: URIRef
     PlatformScheme: URIRef
     UnitScheme: URIRef
     # properties
@@ -32,17 +36,22 @@ class KG(DefinedNamespace):
     contactPerson: URIRef
     agency: URIRef
     metric: URIRef
+    applicantType: URIRef
     approximate: URIRef
     sourceReport: URIRef
     rule: URIRef
     valueStart: URIRef
     valueEnd: URIRef
+    tableIndex: URIRef
+    tableRow: URIRef
+    tableColumn: URIRef
 
 
 KGID = Namespace(BASE + "id/")
 KGM = Namespace(BASE + "code/metric/")
 KGP = Namespace(BASE + "code/platform/")
 KGU = Namespace(BASE + "code/unit/")
+KGA = Namespace(BASE + "code/applicant/")
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -61,6 +70,7 @@ PREFIXES: dict[str, Namespace | str] = {
     "kgm": KGM,
     "kgp": KGP,
     "kgu": KGU,
+    "kga": KGA,
     "dcat": DCAT,
     "dcterms": DCTERMS,
     "org": ORG,

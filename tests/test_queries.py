@@ -103,13 +103,13 @@ EXPECTED: dict[str, tuple[list[str], list[list[object]]]] = {
             [C, 2018, "proactive_total", 300, "条", "全年共主动公开政府信息约300条。"],
         ],
     ),
-    "applications-balance": (
-        ["agency", "year", "received", "carried_over", "completed", "carried_forward", "difference"],
-        [[A, 2020, 15, 1, 14, 1, 1]],
-    ),
-    "carryover-mismatch": (
-        ["agency", "year", "carried_forward", "next_year", "carried_over", "difference"],
-        [[A, 2019, 2, 2020, 1, -1]],
+    "failed-checks": (
+        ["check", "agency", "year", "where", "left", "right", "difference", "report"],
+        [
+            ["balance", A, 2020, "表三 总计", 16, 15, 1, "https://w3id.org/govinfo-kg/id/report/5b1e0f3a9c2d4e67/2020"],
+            ["carry-over", A, 2020, "上年结转 vs 2019 结转下年度", 1, 2, -1,
+             "https://w3id.org/govinfo-kg/id/report/5b1e0f3a9c2d4e67/2020"],
+        ],
     ),
 }
 FIGURE_COLUMNS = ["agency", "year", "metric", "value", "unit", "approx", "sentence", "start", "end", "rule", "source"]

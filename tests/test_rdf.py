@@ -386,3 +386,45 @@ def test_round_trip_property(facts):
     assert graph_to_records(graph) == [expected]
     back = Graph().parse(data=serialize_turtle(graph), format="turtle")
     assert graph_to_records(back) == [expected]
+
+
+# ---------------------------------------------------------------- the standard template's tables
+
+
+@pytest.fixture(scope="module")
+def template_pdf() -> ReportFacts:
+    extract = pytest.importorskip("kg.extract")
+    return extract.extract_file(str(ROOT / "tests" / "data" / "corpus" / "dev" / "102_hongze_district_2024.pdf"))
+
+
+def test_every_table_cell_is_an_observation_with_its_cell(template_pdf):
+    g = report_graph(template_pdf)
+    report = report_iri(template_pdf)
+    table_stats = [s for s in template_pdf.observations if s.stated_in == "table"]
+    assert len(table_stats) > 150  # 表三's 26 rows x 7 columns and 表四's 15 cells, less what was not printed
+    for stat in table_stats:
+        if stat.applicant is not None:
+            obs = URIRef(f"{report}/obs/{stat.metric}/{stat.applicant}")
+            assert (obs, QB.dataSet, KG.applicantStats) in g
+            assert (obs, KG.applicantType, URIRef(f"{BASE}code/applicant/{stat.applicant}")) in g
+        else:
+            obs = URIRef(f"{report}/obs/{stat.metric}")
+            assert (obs, QB.dataSet, KG.disclosureStats) in g
+        assert g.value(obs, SDMX_MEASURE.obsValue).toPython() == stat.value
+        evidence = g.value(obs, PROV.wasDerivedFrom)
+        assert (int(g.value(evidence, KG.tableIndex)), int(g.value(evidence, KG.tableRow)), int(g.value(evidence, KG.tableColumn))) == (
+            stat.evidence.table, stat.evidence.row, stat.evidence.column)
+
+
+def test_prose_figure_of_a_table_metric_is_kept_apart(template_pdf):
+    g = report_graph(template_pdf)
+    report = report_iri(template_pdf)
+    said = URIRef(f"{report}/text/applications_received")
+    assert (said, QB.dataSet, KG.textFigures) in g and g.value(said, SDMX_MEASURE.obsValue).toPython() == 17
+    assert g.value(URIRef(f"{report}/obs/applications_received"), SDMX_MEASURE.obsValue).toPython() == 95
+
+
+def test_round_trip_standard_template_keeps_the_record_only(template_pdf):
+    record = graph_to_records(report_graph(template_pdf))[0]
+    assert record == expected_record(template_pdf)
+    assert record["provenance"]["stats.applications_received"]["table"] is not None

@@ -120,7 +120,8 @@ def test_shapes_load_and_every_shape_has_a_message():
     property_shapes = set(shapes.objects(None, SH.property))
     assert node_shapes and property_shapes
     for shape in node_shapes | property_shapes:
-        assert shapes.value(shape, SH.message) is not None, shape
+        constraint = shapes.value(shape, SH.sparql)  # a consistency check: the message is the constraint's
+        assert shapes.value(constraint if constraint is not None else shape, SH.message) is not None, shape
 
 
 def test_resources_return_fresh_copies():

@@ -70,7 +70,7 @@ def test_received_changed_breaks_the_balance_in_the_total_column(tmp_path):
                for line in lines), lines
     assert any("check ColumnsAddUp" in line and "row applications_received" in line for line in lines)
     # the text's 共计81件 no longer agrees with the table either
-    assert any("check TextAgreesWithTables" in line and "applications_received = 81, but the table prints 82" in line for line in lines)
+    assert any("check TextAgreesWithTables" in line and "applications_received = 81, but the report's figure is 82" in line for line in lines)
 
 
 def test_a_table4_total_changed_fails_its_block_and_the_text(tmp_path):
@@ -78,7 +78,7 @@ def test_a_table4_total_changed_fails_its_block_and_the_text(tmp_path):
     lines = check_lines(page)
     assert any("check AppealsAddUp" in line and "表四 未经复议直接起诉: 维持 4 + 纠正 0 + 其他 0 + 尚未审结 1 ≠ 总计 6" in line for line in lines), lines
     # 行政诉讼案件7件 in the text against 6 + 2 in the table
-    assert any("check TextAgreesWithTables" in line and "litigation_total = 7, but the table prints 8" in line for line in lines)
+    assert any("check TextAgreesWithTables" in line and "litigation_total = 7, but the report's figure is 8" in line for line in lines)
 
 
 def test_blank_and_slash_cells_make_a_check_not_assessable(tmp_path):
@@ -111,11 +111,25 @@ def test_carry_over_follows_last_years_carry_forward(tmp_path):
 
 @pytest.mark.parametrize("name, check, figures", [
     ("101_hongze_district_2023.pdf", "AppealsAddUp", "表四 行政复议: 维持 10 + 纠正 1 + 其他 0 + 尚未审结 0 ≠ 总计 0"),
-    ("102_hongze_district_2024.pdf", "TextAgreesWithTables", "the text states applications_received = 17, but the table prints 95"),
+    ("102_hongze_district_2024.pdf", "TextAgreesWithTables", "the text states applications_received = 17, but the report's figure is 95"),
 ])
 def test_real_reports_that_do_not_add_up(name, check, figures):
     lines = check_lines(DEV / name)
     assert any(f"check {check}" in line and figures in line for line in lines), lines
+
+
+def test_a_fee_stated_twice_must_agree(tmp_path):
+    # a real standard-template report whose 六 says no 信息处理费 was charged, with an amount
+    # stated earlier in its text
+    text = (DEV / "522_pingtan_zone_2023.txt").read_text(encoding="utf-8")
+    said = "进一步提高答复质量和群众满意度。"
+    assert text.count(said) == 1 and "无收取信息处理费情况" in text
+    path = tmp_path / "fees.txt"
+    path.write_text(text.replace(said, said + "全年收取信息处理费200元。"), encoding="utf-8")
+    lines = check_lines(path)
+    assert any("check TextAgreesWithTables" in line and "the text states fees_yuan = 0, but the report's figure is 200" in line
+               for line in lines), lines
+    assert not any("fees_yuan" in line for line in check_lines(DEV / "522_pingtan_zone_2023.txt"))
 
 
 def test_failed_checks_query_lists_the_same_failures(tmp_path):

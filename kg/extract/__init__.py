@@ -44,12 +44,12 @@ def extract_document(doc: Document) -> ReportFacts:
     if year is None and start is not None:
         year = type(start)(int(start.value[:4]), start.evidence)
     fmt, edition = report_format(doc, year.value if year else None)
-    stats = extract_metrics(doc)
-    observations = []
+    stats, restated = extract_metrics(doc)
+    observations = list(restated)  # stated again, otherwise: for the consistency checks
     if fmt == "standard":
         # the tables hold these metrics: a figure the text gives for them is kept for the
         # consistency checks, never put in the record, even when the table cannot be read
-        observations = [stat for metric, stat in stats.items() if metric in TABLE_METRICS]
+        observations = [stat for metric, stat in stats.items() if metric in TABLE_METRICS] + observations
         stats = {metric: stat for metric, stat in stats.items() if metric not in TABLE_METRICS}
         tables = extract_template(doc, edition)
         stats.update(tables.stats)

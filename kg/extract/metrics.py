@@ -61,10 +61,15 @@ class _Collector:
     def __init__(self, doc: Document):
         self.doc = doc
         self.stats: dict[str, Stat] = {}
+        # a later statement of a metric that disagrees with the first (六 says no fees where the
+        # text named an amount): kept for the consistency checks, never in the record
+        self.restated: dict[str, Stat] = {}
 
     def add(self, metric: str, sentence: Sentence, m: re.Match, rule: str, *, value=None, group="n", unit=None,
-            approx=None) -> None:
-        if metric in self.stats:
+            approx=None, restatement: bool = False) -> None:
+        if metric in self.stats and not restatement:
+            return
+        if restatement and (metric not in self.stats or metric in self.restated):
             return
         if value is None:
             value = _number(m.group(group))
@@ -74,7 +79,11 @@ class _Collector:
             unit = _group(m, "unit")
         use = group if (group == 0 or group in m.re.groupindex) and m.group(group) is not None else 0
         ev = self.doc.sentence_evidence(sentence, m, use, rule)
-        self.stats[metric] = Stat(metric, value, approx, unit, ev)
+        stat = Stat(metric, value, approx, unit, ev)
+        if not restatement:
+            self.stats[metric] = stat
+        elif value != self.stats[metric].value:
+            self.restated[metric] = stat
 
 
 def _group(m: re.Match, name: str) -> str | None:
@@ -100,7 +109,8 @@ def _readable(doc: Document) -> Iterator[Sentence]:
         yield s
 
 
-def extract_metrics(doc: Document) -> dict[str, Stat]:
+def extract_metrics(doc: Document) -> tuple[dict[str, Stat], list[Stat]]:
+    """The metrics the report's sentences state, and later statements that disagree with them."""
     out = _Collector(doc)
     sentences = list(_readable(doc))
     _proactive(doc, sentences, out)
@@ -108,7 +118,7 @@ def extract_metrics(doc: Document) -> dict[str, Stat]:
     _proposals(sentences, out)
     _applications(sentences, out)
     _appeals(sentences, out)
-    return out.stats
+    return out.stats, [out.restated[m] for m in sorted(out.restated)]
 
 
 def _proactive(doc: Document, sentences: list[Sentence], out: _Collector) -> None:
@@ -160,12 +170,12 @@ def _fees(sentences: list[Sentence], out: _Collector) -> None:
             if m.group("unit") == "万元":
                 value = round(value * 10000, 2)
                 value = int(value) if float(value).is_integer() else value
-            out.add("fees_yuan", s, m, "fees.charged", value=value, approx=False, unit="元")
-            return
+            out.add("fees_yuan", s, m, "fees.charged", value=value, approx=False, unit="元", restatement="fees_yuan" in out.stats)
+            continue
         m = FEES_ZERO.search(s.text)
         if m and not re.search(r"\d", s.text[m.end(): m.end() + 6]):
-            out.add("fees_yuan", s, m, "fees.none_charged", value=0, approx=False, group=0, unit=None)
-            return
+            out.add("fees_yuan", s, m, "fees.none_charged", value=0, approx=False, group=0, unit=None,
+                    restatement="fees_yuan" in out.stats)
 
 
 def _appeals(sentences: list[Sentence], out: _Collector) -> None:

@@ -108,16 +108,35 @@ def extract(
 @app.command()
 def build(
     paths: Paths,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Turtle file to write (atomically).")] = Path("graph.ttl"),
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Turtle file to write (atomically). [default: graph.ttl]", show_default=False)] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Load into this store directory (created when new) instead of writing Turtle.", show_default=False)] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="With --store: remove stored reports whose files are gone.")] = False,
 ) -> None:
-    """Extract the reports, map them to RDF and write deterministic Turtle.
+    """Extract the reports, map them to RDF and write deterministic Turtle, or grow a store.
 
     The same inputs give a byte-identical file, so diffs of the graph mean something.
 
-    Example: kg build examples/ -o build/examples.ttl
+    With --store DIR the reports go into an embedded SPARQL store on disk (Oxigraph), one
+    named graph per report. A re-run hashes each file and extracts only new or changed ones:
+    unchanged reports are skipped, changed ones replaced, and --prune removes reports whose
+    files are gone. Each report is written in one transaction, so a build killed half-way
+    leaves the store as it was before that report. A file giving the same report (agency and
+    year) as another stored file is a failure naming both; a byte-identical copy is skipped.
+    kg query, validate, graph, export, serve and push then work on the store.
+
+    Example: kg build examples/ -o build/examples.ttl   (or: kg build reports/ --store build/store --prune)
     """
     from kg.rdf import build_graph, write_turtle
 
+    if store is not None:
+        if output is not None:
+            _err("give -o FILE or --store DIR, not both")
+            raise typer.Exit(2)
+        _build_store(paths, store, prune)
+    if prune:
+        _err("--prune needs --store DIR")
+        raise typer.Exit(2)
+    output = output or Path("graph.ttl")
     result = _extract(paths, "building")
     _report_failures(result)
     if not result.reports:
@@ -129,6 +148,84 @@ def build(
     if result.failures:
         typer.echo(f"{len(result.failures)} of {result.attempted} inputs failed (listed above)", err=True)
     raise typer.Exit(1 if result.failures else 0)
+
+
+def _build_store(paths: list[Path], store_dir: Path, prune: bool) -> None:
+    """``kg build --store``: plan from file hashes, extract new and changed files, store each report."""
+    from kg.pipeline import extract_batch, find_inputs
+    from kg.store import open_store
+
+    inputs = find_inputs(paths)
+    if inputs.skipped:
+        kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(inputs.skipped.items()))
+        typer.echo(f"skipped files of types kg does not read yet: {kinds}", err=True)
+    failures = list(inputs.missing)
+    counts = {"added": 0, "replaced": 0, "duplicate": 0, "removed": 0}
+    try:
+        with open_store(store_dir, create=True) as db:
+            db.refresh_ontology()
+            plan = db.plan(inputs.files)
+            if prune:
+                for entry in plan.gone:
+                    db.remove(entry)
+                    counts["removed"] += 1
+            with _progress(len(plan.load), "storing") as advance:
+                for start in range(0, len(plan.load), STORE_CHUNK):
+                    result = extract_batch(plan.load[start : start + STORE_CHUNK], advance)
+                    failures += result.failures
+                    for facts in result.reports:
+                        try:
+                            counts[db.put(facts)] += 1
+                        except KgError as error:
+                            if error.path == str(store_dir):
+                                raise
+                            failures.append(error)
+            reports, triples = len(db.report_graphs()), db.triple_count()
+    except KgError as error:
+        _report_failures_list(failures)
+        _err(str(error))
+        raise typer.Exit(2)
+    _report_failures_list(failures)
+    duplicates = counts["duplicate"] + len(plan.duplicates)
+    typer.echo(
+        f"store {store_dir}: {counts['added']} added, {counts['replaced']} replaced, {len(plan.unchanged)} unchanged"
+        + (f", {duplicates} duplicate files skipped" if duplicates else "")
+        + (f", {counts['removed']} removed" if prune else "")
+        + f"; {reports} reports, {triples} triples"
+    )
+    gone = len(plan.gone) - counts["removed"]
+    if gone:
+        typer.echo(f"{gone} stored report(s) whose files are gone are kept (--prune removes them)", err=True)
+    if failures:
+        typer.echo(f"{len(failures)} of {len(inputs.files) + len(inputs.missing)} inputs failed (listed above)", err=True)
+    raise typer.Exit(1 if failures else 0)
+
+
+STORE_CHUNK = 16  # files extracted before their reports are stored: a kill loses at most this much work
+
+
+def _report_failures_list(failures) -> None:
+    for failure in failures:
+        _err(str(failure))
+
+
+def _load_source(graph: Optional[Path], store: Optional[Path], what: str):
+    """The rdflib graph of a Turtle file or of a store (its union, loaded into memory)."""
+    if (graph is None) == (store is None):
+        _err(f"give {what} or --store DIR (one of them)")
+        raise typer.Exit(2)
+    try:
+        if store is not None:
+            from kg.store import open_store
+
+            with open_store(store) as db:
+                return db.to_graph()
+        from kg.graphio import load_graph
+
+        return load_graph(graph)
+    except KgError as error:
+        _err(str(error))
+        raise typer.Exit(2)
 
 
 def _summary(reports, triples: int, output: Path) -> str:
@@ -149,19 +246,23 @@ def _summary(reports, triples: int, output: Path) -> str:
 
 @app.command()
 def validate(
-    graph: Annotated[Path, typer.Argument(help="A Turtle graph written by kg build.")],
+    graph: Annotated[Optional[Path], typer.Argument(help="A Turtle graph written by kg build.", show_default=False)] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Validate a store instead (its reports, loaded into memory).", show_default=False)] = None,
 ) -> None:
     """Check a graph against kg's SHACL shapes; print each violation as one line.
 
     Exit 0 when the graph conforms, 1 when it has violations, 2 when it cannot be read.
+    With --store DIR the union of the store's reports, shared triples and series links is
+    loaded into memory for pySHACL (as a Turtle file would be).
 
-    Example: kg validate build/examples.ttl
+    Example: kg validate build/examples.ttl   (or: kg validate --store build/store)
     """
-    from kg.graphio import load_graph
     from kg.validate import validate_graph
 
+    data = _load_source(graph, store, "a graph file")
+    graph = graph or store
     try:
-        conforms, lines = validate_graph(load_graph(graph))
+        conforms, lines = validate_graph(data)
     except KgError as error:
         _err(str(error))
         raise typer.Exit(2)
@@ -178,10 +279,13 @@ def validate(
 def query(
     name: Annotated[Optional[str], typer.Argument(help="A shipped query's name (see --list) or a .rq file.", show_default=False)] = None,
     graph: Annotated[Optional[Path], typer.Option("--graph", "-g", help="The Turtle graph to query.")] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Query this store instead (in Oxigraph, over all its graphs).", show_default=False)] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     list_: Annotated[bool, typer.Option("--list", "-l", help="List the shipped queries and exit.")] = False,
 ) -> None:
     """Run a shipped cross-report query by name, or any SPARQL file, on a graph.
+
+    With --store DIR the query runs in the store (Oxigraph) and prints the same rows.
 
     Example: kg query applications-per-year --graph build/examples.ttl --format csv
     """
@@ -191,13 +295,19 @@ def query(
         for info in list_queries():
             typer.echo(f"{info.name:<34} {info.title}")
         raise typer.Exit(0)
-    if not name or not graph:
-        _err("give a query name (or --list) and --graph FILE")
+    if not name or (graph is None) == (store is None):
+        _err("give a query name (or --list) and --graph FILE or --store DIR")
         raise typer.Exit(2)
     from kg.graphio import load_graph
 
     try:
-        columns, rows = run_query(name, load_graph(graph))
+        if store is not None:
+            from kg.store import open_store
+
+            with open_store(store) as db:
+                columns, rows = db.query(name)
+        else:
+            columns, rows = run_query(name, load_graph(graph))
     except KgError as error:
         _err(str(error))
         raise typer.Exit(2)
@@ -206,8 +316,9 @@ def query(
 
 @app.command("graph")
 def graph_cmd(
-    graph: Annotated[Path, typer.Argument(help="A Turtle graph written by kg build.")],
+    graph: Annotated[Optional[Path], typer.Argument(help="A Turtle graph written by kg build.", show_default=False)] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="GraphML file to write.")] = Path("graph.graphml"),
+    store: Annotated[Optional[Path], typer.Option("--store", help="Read a store instead of a Turtle file.", show_default=False)] = None,
     png: Annotated[Optional[Path], typer.Option("--png", help="Also draw the graph as a PNG picture.")] = None,
 ) -> None:
     """Turn the RDF into a networkx graph of agencies, reports, years, platforms and contacts.
@@ -216,11 +327,11 @@ def graph_cmd(
 
     Example: kg graph build/examples.ttl -o build/examples.graphml --png build/examples.png
     """
-    from kg.graphio import load_graph
     from kg.netgraph import draw_png, to_networkx, write_graphml
 
+    data = _load_source(graph, store, "a graph file")
     try:
-        nx_graph = to_networkx(load_graph(graph))
+        nx_graph = to_networkx(data)
     except KgError as error:
         _err(str(error))
         raise typer.Exit(2)
@@ -230,6 +341,103 @@ def graph_cmd(
         note = draw_png(nx_graph, png)
         message += f"; picture {png}" + (f" ({note})" if note else "")
     typer.echo(message)
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+
+
+StoreDir = Annotated[Path, typer.Option("--store", help="The store directory (written by kg build --store).")]
+
+
+@app.command()
+def export(
+    store: StoreDir,
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (atomically).")],
+    fmt: Annotated[Optional[ExportFormat], typer.Option("--format", "-f", help="Default: from the suffix (.ttl, .trig, .nq).", show_default=False)] = None,
+) -> None:
+    """Write a store's graph as Turtle, TriG or N-Quads, streaming from the store.
+
+    Turtle holds the union (the triples a Turtle build has); TriG and N-Quads keep one named
+    graph per report plus the shared and series-links graphs. The ontology is not written.
+
+    Example: kg export --store build/store -o build/reports.trig
+    """
+    from kg.store import export_format, open_store
+
+    try:
+        chosen = export_format(output, fmt.value if fmt else None)
+        with open_store(store) as db:
+            db.export(output, chosen)
+            reports = len(db.report_graphs())
+    except KgError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    typer.echo(f"wrote {output}: {reports} reports ({chosen})")
+
+
+@app.command()
+def serve(
+    store: StoreDir,
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 7878,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    read_only: Annotated[bool, typer.Option("--read-only", help="Refuse writes over HTTP and leave the store unlocked (run no build meanwhile).")] = False,
+) -> None:
+    """Serve a store as a SPARQL 1.1 endpoint (the Oxigraph server) until stopped with Ctrl-C.
+
+    Queries go to http://HOST:PORT/query, with the union of the store's graphs as default
+    graph (the rows kg query --store prints); the Graph Store Protocol is at /store. The
+    server locks the store, so a kg build on it waits for the server to stop.
+
+    Example: kg serve --store build/store --port 7878
+    """
+    import os
+
+    from kg.endpoint import serve_command
+    from kg.store import open_store
+
+    try:
+        with open_store(store):  # a store, and not in use: say so in one line before the server starts
+            pass
+        command = serve_command(store, host, port, read_only)
+    except KgError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    typer.echo(f"serving {store} at http://{host}:{port}/query (SPARQL) and /store (Graph Store Protocol); Ctrl-C stops", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)  # the server replaces this process: signals reach it directly
+
+
+@app.command()
+def push(
+    store: StoreDir,
+    endpoint: Annotated[str, typer.Option("--endpoint", help="The Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")],
+) -> None:
+    """Send every named graph of a store to a SPARQL 1.1 Graph Store Protocol endpoint.
+
+    Each graph (one per report, the shared triples, the series links and the ontology) is
+    PUT as N-Triples to ENDPOINT?graph=IRI, replacing that graph on the endpoint (Oxigraph,
+    Fuseki, Virtuoso, GraphDB). A refused graph is named and the push goes on (exit 1); an
+    endpoint that cannot be reached stops it (exit 2).
+
+    Example: kg push --store build/store --endpoint http://127.0.0.1:7878/store
+    """
+    from kg.endpoint import push as push_graphs
+    from kg.store import open_store
+
+    try:
+        with open_store(store) as db:
+            with _progress(len(db.all_graphs()), "pushing") as advance:
+                sent, failures = push_graphs(db, endpoint, advance)
+    except KgError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    _report_failures_list(failures)
+    typer.echo(f"pushed {sent} graphs to {endpoint}" + (f", {len(failures)} refused (listed above)" if failures else ""))
+    raise typer.Exit(1 if failures else 0)
 
 
 @app.command()

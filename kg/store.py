@@ -390,6 +390,7 @@ class ReportStore:
         source = _load(query)
         _prepare(source)  # the same one-line syntax errors as on a Turtle graph
         substitutions = {ox.Variable(name): _to_ox(term) for name, term in _bindings(source, params).items()}
+        result = None
         try:
             result = self.db.query(source.text, use_default_graph_as_union=True, substitutions=substitutions or None)
             if not isinstance(result, ox.QuerySolutions):
@@ -403,6 +404,10 @@ class ReportStore:
             raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
         except Exception as error:  # noqa: BLE001 - evaluation errors: one line naming the query
             raise ResourceError(source.shown, f"query failed: {_first_line(error)}") from None
+        finally:
+            # pyparsing's cache keeps tracebacks of _prepare, and so this frame: it must not
+            # keep the results, which hold the store (and its lock) open
+            del result
         return columns, rows
 
     def _data_triples(self):

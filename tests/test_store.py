@@ -195,7 +195,7 @@ def test_a_failing_update_changes_nothing(tmp_path):
 def test_a_build_killed_half_way_leaves_whole_reports(tmp_path):
     reports = corpus(tmp_path / "reports")
     store = tmp_path / "store"
-    started = time.monotonic()  # time a whole build; the reports are stored in its last part
+    started = time.monotonic()  # time a whole build, to kill the next ones part-way
     subprocess.run([KG, "build", str(reports), "--store", str(tmp_path / "timed")], check=True, capture_output=True)
     whole = time.monotonic() - started
     for delay in (whole * 0.6, whole * 0.75, whole * 0.9):

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install eval clean
+.PHONY: run test install eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python bench/eval_gate.py
+
+bench: $(STAMP)  # figures and targets (~20 min); BENCH_ARGS="--quick" for a smoke run, "--sizes 1000,20000,100000" for the full one
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

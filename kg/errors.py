@@ -14,6 +14,10 @@ class KgError(Exception):
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
 
+    def __reduce__(self):
+        # pickled as (path, message), so errors cross to and from worker processes and Dask
+        return (type(self), (self.path, self.message))
+
 
 class InputError(KgError):
     """An input file that cannot be read as a report."""

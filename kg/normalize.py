@@ -53,21 +53,14 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-def _width_fold(ch: str) -> str:
-    o = ord(ch)
-    if 0xFF01 <= o <= 0xFF5E:
-        return chr(o - 0xFEE0)
-    if ch in "\u3000\u00a0\t\u2002\u2003\u2009\u200b":
-        return " "
-    return ch
+# full-width ASCII -> ASCII, and the odd spaces -> " ": one character for one, so offsets hold
+WIDTH_FOLD = {**{o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}, **{ord(ch): " " for ch in "\u3000\u00a0\t\u2002\u2003\u2009\u200b"}}
+SPACE_RUN = re.compile(" +")
 
 
 def normalize(original: str) -> Normalized:
-    chars: list[tuple[str, int]] = []
-    for i, ch in enumerate(original):
-        if ch == "\r" or ch == "\ufeff":
-            continue
-        chars.append((_width_fold(ch), i))
+    folded = original.translate(WIDTH_FOLD)
+    chars = [(ch, i) for i, ch in enumerate(folded) if ch != "\r" and ch != "\ufeff"]
 
     chars = _drop_lines(chars)
     chars = _drop_pattern(chars, IMAGE_PLACEHOLDER)
@@ -75,13 +68,13 @@ def normalize(original: str) -> Normalized:
     chars = _squeeze_spaces(chars)
     chars = _drop_date_spaces(chars)
     chars = _join_broken_lines(chars)
-    text = "".join(c for c, _ in chars)
+    text = _text(chars)
     offsets = [i for _, i in chars] + [len(original)]
     return Normalized(text, offsets)
 
 
 def _text(chars: list[tuple[str, int]]) -> str:
-    return "".join(c for c, _ in chars)
+    return "".join([c for c, _ in chars])
 
 
 def _drop_pattern(chars, pattern: re.Pattern) -> list[tuple[str, int]]:
@@ -105,26 +98,14 @@ def _drop_lines(chars) -> list[tuple[str, int]]:
 
 def _squeeze_spaces(chars) -> list[tuple[str, int]]:
     """Remove runs of spaces next to a Chinese character; collapse other runs to one."""
-    out: list[tuple[str, int]] = []
-    n = len(chars)
-    k = 0
-    while k < n:
-        ch, i = chars[k]
-        if ch != " ":
-            out.append((ch, i))
-            k += 1
-            continue
-        j = k
-        while j < n and chars[j][0] == " ":
-            j += 1
-        prev = out[-1][0] if out else "\n"
-        nxt = chars[j][0] if j < n else "\n"
-        if prev == "\n" or nxt == "\n" or is_cjk(prev) or is_cjk(nxt):
-            pass  # drop the run
-        else:
-            out.append((" ", i))
-        k = j
-    return out
+    text = _text(chars)
+    drop = set()
+    for m in SPACE_RUN.finditer(text):
+        prev = text[m.start() - 1] if m.start() else "\n"
+        nxt = text[m.end()] if m.end() < len(text) else "\n"
+        keep = not (prev == "\n" or nxt == "\n" or is_cjk(prev) or is_cjk(nxt))
+        drop.update(range(m.start() + keep, m.end()))
+    return [c for k, c in enumerate(chars) if k not in drop] if drop else chars
 
 
 def _drop_date_spaces(chars) -> list[tuple[str, int]]:

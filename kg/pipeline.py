@@ -1,14 +1,25 @@
 """Batches: walk the inputs, extract each report, keep going past bad files.
 
-:func:`extract_file` (kg.extract) is a pure function of one file; this module only
-finds the files and collects results and failures in input order.
+:func:`extract_file` (kg.extract) is a pure function of one file, so a batch parallelises
+over any ``concurrent.futures`` executor: a local process pool (``jobs``) or a Dask cluster's
+executor (:func:`dask_executor`), which runs the same extraction across machines. Workers
+return a value either way (the facts, or the :class:`KgError` naming the file), and
+:func:`iter_extract` yields them in input order with a bounded number of files in flight,
+so the output does not depend on the number of workers and memory does not grow with the
+corpus.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Union
 
 from kg.errors import InputError, KgError
 from kg.extract import extract_file
@@ -62,15 +73,129 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def extract_batch(files: list[str], on_done: Callable[[str], None] | None = None) -> BatchResult:
-    result = BatchResult()
-    for file in files:
-        try:
-            result.reports.append(extract_file(file))
-        except KgError as error:
-            result.failures.append(error)
-        except (OSError, UnicodeError, ValueError) as error:  # never a traceback for one bad file
-            result.failures.append(InputError(file, f"cannot be processed: {error}"))
+Outcome = Union[ReportFacts, KgError]
+MAX_CHUNK = 16  # files per task: amortises the hand-off, keeps a killed run's lost work small
+IN_FLIGHT = 4  # tasks queued per worker: keeps every worker busy, bounds memory
+SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
+
+
+def extract_one(file: str) -> Outcome:
+    """One file's facts, or the error naming it: a value either way, so a worker returns it."""
+    try:
+        return extract_file(file)
+    except KgError as error:
+        return error
+    except (OSError, UnicodeError, ValueError) as error:  # never a traceback for one bad file
+        return InputError(file, f"cannot be processed: {error}")
+
+
+def _extract_chunk(files: list[str]) -> list[Outcome]:
+    return [extract_one(file) for file in files]
+
+
+def iter_extract(
+    files: Iterable[str],
+    jobs: int = 1,
+    executor: Executor | None = None,
+    on_done: Callable[[str], None] | None = None,
+) -> Iterator[tuple[str, Outcome]]:
+    """``(file, facts or error)`` for each file, in input order, whatever the parallelism.
+
+    ``jobs`` > 1 extracts over a local process pool of that many workers; ``executor`` (any
+    ``concurrent.futures`` executor, e.g. :func:`dask_executor`'s) is used instead when
+    given, with ``jobs`` as its number of workers. At most ``IN_FLIGHT`` tasks of up to
+    ``MAX_CHUNK`` files per worker are pending, so a consumer that stores each result as it
+    comes holds a bounded number of reports in memory.
+    """
+    files = list(files)
+    if executor is None and jobs <= 1:
+        for file in files:
+            outcome = extract_one(file)
+            if on_done:
+                on_done(file)
+            yield file, outcome
+        return
+    if executor is not None:
+        yield from _ordered(executor, files, max(jobs, 1), on_done)
+        return
+    pool = process_pool(jobs)
+    try:
+        yield from _ordered(pool, files, jobs, on_done)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def process_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes forked from a server that has imported kg.extract.
+
+    forkserver, not fork: the parent may run threads (a progress bar) and forking a threaded
+    process can deadlock; the server imports kg once, so each worker starts in milliseconds.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.extract"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def _ordered(executor: Executor, files: list[str], workers: int, on_done) -> Iterator[tuple[str, Outcome]]:
+    size = max(1, min(MAX_CHUNK, len(files) // (workers * IN_FLIGHT) or 1))
+    pending: deque[tuple[list[str], Future]] = deque()
+    for start in range(0, len(files), size):
+        chunk = files[start : start + size]
+        pending.append((chunk, executor.submit(_extract_chunk, chunk)))
+        if len(pending) >= workers * IN_FLIGHT:
+            yield from _collect(*pending.popleft(), on_done)
+    while pending:
+        yield from _collect(*pending.popleft(), on_done)
+
+
+def _collect(chunk: list[str], future: Future, on_done) -> Iterator[tuple[str, Outcome]]:
+    try:
+        outcomes = future.result()
+    except Exception as error:  # a worker died (out of memory, killed) or the cluster went away
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        outcomes = [InputError(file, f"the worker extracting it failed: {reason}") for file in chunk]
+    for file, outcome in zip(chunk, outcomes):
         if on_done:
             on_done(file)
+        yield file, outcome
+
+
+@contextmanager
+def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
+    """The executor of a Dask distributed cluster at ``address`` (``tcp://HOST:PORT``) and
+    its number of worker threads. Workers need kg installed and the input files at the same
+    paths (a shared file system). Raises :class:`KgError` when the cluster cannot be reached."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise KgError(address, "a Dask scheduler needs Dask: pip install 'kg[dask]'") from None
+    try:
+        client = Client(address, timeout=SCHEDULER_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise KgError(address, f"cannot reach the Dask scheduler: {reason}") from None
+    try:
+        workers = sum(client.nthreads().values())
+        if not workers:
+            raise KgError(address, "the Dask cluster has no workers")
+        yield client.get_executor(), workers
+    finally:
+        client.close()
+
+
+def extract_batch(
+    files: list[str], on_done: Callable[[str], None] | None = None, jobs: int = 1, executor: Executor | None = None
+) -> BatchResult:
+    """Every file's facts and failures, in input order (holds them all: for Turtle output)."""
+    result = BatchResult()
+    for _file, outcome in iter_extract(files, jobs, executor, on_done):
+        if isinstance(outcome, KgError):
+            result.failures.append(outcome)
+        else:
+            result.reports.append(outcome)
     return result
+
+
+def default_jobs() -> int:
+    """``--jobs 0``: one worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -17,8 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from itertools import combinations
-from typing import Callable
+from typing import Callable, Iterator
 
 from kg.document import Document
 from kg.lexicon import load
@@ -97,16 +96,12 @@ def solve(tokens: list[str], n: int, check: Callable[[list], bool]) -> list[list
     (token index, offset in token, text). Returns None when there are too many readings.
     """
     solutions: list[list[tuple[int, int, str]]] = []
-
-    def parts(token: str, k: int):
-        if k == 1:
-            yield [(0, token)]
-            return
-        for cuts in combinations(range(1, len(token)), k - 1):
-            bounds = (0, *cuts, len(token))
-            pieces = [(bounds[i], token[bounds[i]:bounds[i + 1]]) for i in range(k)]
-            if all(p == "0" or not p.startswith("0") for _, p in pieces) and all("." not in p or i == k - 1 for i, (_, p) in enumerate(pieces)):
-                yield pieces
+    splits: dict[tuple[int, int], tuple] = {}  # each token's cuts, asked for on every branch
+    # the most cells tokens[i:] can hold: a branch that needs more is dead (pruned for speed)
+    capacity = [0] * (len(tokens) + 1)
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        capacity[i] = capacity[i + 1] + (len(token) if NUMBER.match(token) and "." not in token else 1)
 
     def walk(i: int, cells: list[tuple[int, int, str]]) -> bool:
         if len(solutions) > MAX_SOLUTIONS:
@@ -116,13 +111,17 @@ def solve(tokens: list[str], n: int, check: Callable[[list], bool]) -> list[list
             if remaining == 0 and check([_value(c[2]) for c in cells]):
                 solutions.append(list(cells))
             return True
+        if remaining > capacity[i]:
+            return True
         token = tokens[i]
         if not NUMBER.match(token):
             return walk(i + 1, cells + [(i, 0, token)])
         digits = len(token.replace(".", ""))
         max_k = min(remaining - (len(tokens) - i - 1), digits if "." not in token else 1)
         for k in range(1, max_k + 1):
-            for pieces in parts(token, k):
+            if (i, k) not in splits:
+                splits[i, k] = tuple(_splits(token, k))
+            for pieces in splits[i, k]:
                 if not walk(i + 1, cells + [(i, off, p) for off, p in pieces]):
                     return False
         return True
@@ -131,6 +130,31 @@ def solve(tokens: list[str], n: int, check: Callable[[list], bool]) -> list[list
     if len(solutions) > MAX_SOLUTIONS:
         return None
     return solutions
+
+
+def _splits(token: str, k: int) -> Iterator[tuple[tuple[int, str], ...]]:
+    """Every way to cut a digit token into ``k`` cells, as (offset, text) pieces, in the
+    order of their cut positions. No cell but 0 starts with 0 (a token read as one cell is
+    taken as printed); a decimal point only in the last cell."""
+    if k == 1:
+        yield ((0, token),)
+        return
+
+    def cut(pos: int, k: int):
+        if k == 1:
+            piece = token[pos:]
+            if piece == "0" or not piece.startswith("0"):
+                yield ((pos, piece),)
+            return
+        ends = [pos + 1] if token[pos] == "0" else range(pos + 1, len(token) - k + 2)
+        for end in ends:
+            piece = token[pos:end]
+            if "." in piece:
+                return
+            for rest in cut(end, k - 1):
+                yield ((pos, piece), *rest)
+
+    yield from cut(0, k)
 
 
 def _value(text: str) -> int | float | None:

@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""kg's benchmark: prints its figures and each target's PASS/FAIL (never a unit test).
+
+usage: bench.py [--sizes 1000,20000] [--reports N] [--jobs 2] [--quick] [--keep DIR]
+
+On a synthetic province written from the real reports (bench/synth.py) it measures:
+- extraction throughput per core (reports per CPU-second of one process, after warm-up)
+  for text, PDF and HTML inputs, and the wall-clock speed-up of ``--jobs 2`` on text;
+- with the store (kg build --store): load throughput in triples/s (ReportStore.put alone)
+  and end to end, store size on disk, median and 95th-percentile latency of every shipped
+  query at each size, the re-run after 1% of the reports changed as a ratio to the full
+  build, and the peak RSS of a build (kg build in a subprocess: the build process from
+  getrusage, the whole process tree sampled with psutil).
+
+Targets (2-core machine): text extraction >= 50 reports/s per core; every shipped query
+<= 1 s at 20,000 reports; re-run with 1% changed <= 5% of the full build; peak RSS of a
+20,000-report build <= 1 GiB. ``--reports`` sets the size of the incremental and memory
+cases (default: 20,000, or the largest of --sizes below it). ``--quick`` is a smoke run on
+tiny sizes. Everything is written under a temporary directory (or --keep DIR), never the
+repository. The machine's load average is printed: other work on it lowers the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synth  # noqa: E402
+
+KG = [sys.executable, "-m", "kg.cli"] if not (Path(sys.executable).parent / "kg").exists() else [str(Path(sys.executable).parent / "kg")]
+GIB = 1024**3
+TARGET_TEXT_PER_CORE = 50.0
+TARGET_QUERY_S = 1.0
+TARGET_INCREMENTAL = 0.05
+TARGET_RSS = GIB
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+# ----------------------------------------------------------------------------- extraction
+
+
+def per_core(files: list[Path]) -> tuple[float, float]:
+    """Reports per CPU-second and per wall-second, one process, after one warm-up file."""
+    from kg.pipeline import extract_one
+
+    extract_one(str(files[0]))
+    cpu, wall = time.process_time(), time.perf_counter()
+    for f in files:
+        extract_one(str(f))
+    return len(files) / (time.process_time() - cpu), len(files) / (time.perf_counter() - wall)
+
+
+def jobs_wall(files: list[Path], jobs: int) -> float:
+    from kg.pipeline import iter_extract
+
+    start = time.perf_counter()
+    for _ in iter_extract([str(f) for f in files], jobs=jobs):
+        pass
+    return time.perf_counter() - start
+
+
+def bench_extraction(work: Path, n_text: int, n_other: int, jobs: int) -> None:
+    say("== extraction")
+    text = synth.generate(work / "x-text", n_text, "text")
+    html = synth.generate(work / "x-html", n_other, "html")
+    pdf = synth.generate(work / "x-pdf", max(2, n_other // 5), "pdf")
+    for kind, files in (("text", text), ("pdf", pdf), ("html", html)):
+        cpu_rate, wall_rate = per_core(files)
+        line = f"extraction {kind:<4}: {cpu_rate:7.1f} reports/s per core (CPU time; {wall_rate:.1f}/s wall), {len(files)} reports"
+        if kind == "text":
+            line += f"  target >= {TARGET_TEXT_PER_CORE:.0f}: ratio {cpu_rate / TARGET_TEXT_PER_CORE:.2f} {verdict(cpu_rate >= TARGET_TEXT_PER_CORE)}"
+        say(line)
+    one = jobs_wall(text, 1)
+    many = jobs_wall(text, jobs)
+    say(f"extraction --jobs {jobs}: {len(text) / many:.1f} reports/s vs {len(text) / one:.1f} with --jobs 1 "
+        f"(wall, pool start-up included): speed-up {one / many:.2f}x on {os.cpu_count()} cores")
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+def store_available() -> bool:
+    try:
+        import kg.store  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class TreeRss:
+    """Peak of the summed RSS of a process and its descendants, sampled every 0.1 s (psutil)."""
+
+    def __init__(self, pid: int):
+        self.peak = 0
+        self._done = threading.Event()
+        try:
+            import psutil
+
+            self._proc = psutil.Process(pid)
+        except (ImportError, Exception):  # noqa: BLE001 - no psutil: only getrusage's figure
+            self._proc = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while self._proc is not None and not self._done.wait(0.1):
+            try:
+                procs = [self._proc, *self._proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except Exception:  # noqa: BLE001 - a worker that just ended
+                        pass
+                self.peak = max(self.peak, total)
+            except Exception:  # noqa: BLE001 - the build ended
+                return
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_build(corpus: Path, store: Path, jobs: int) -> dict:
+    """``kg build CORPUS --store STORE --jobs N`` in a subprocess: wall time, output, peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.Popen([*KG, "build", str(corpus), "--store", str(store), "--jobs", str(jobs)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tree = TreeRss(proc.pid)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    tree_peak = tree.stop()
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    if proc.returncode != 0:
+        say(f"  kg build exited {proc.returncode}: {(err.strip().splitlines() or [''])[-1]}")
+    found = re.search(r"(\d+) reports, (\d+) triples", out)
+    return {
+        "seconds": seconds,
+        "reports": int(found.group(1)) if found else 0,
+        "triples": int(found.group(2)) if found else 0,
+        "rss": rss if rss > before * 1024 else None,  # None: an earlier child was larger
+        "tree_rss": tree_peak,
+        "line": out.strip(),
+        "code": proc.returncode,
+    }
+
+
+def disk_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def load_throughput(files: list[Path], store: Path, jobs: int) -> tuple[int, float]:
+    """Triples per second of ReportStore.put alone (facts extracted beforehand)."""
+    from kg.pipeline import iter_extract
+    from kg.store import open_store
+
+    facts = [o for _, o in iter_extract([str(f.resolve()) for f in files], jobs=jobs) if not isinstance(o, Exception)]
+    with open_store(store, create=True) as db:
+        db.refresh_ontology()
+        start_triples = db.triple_count()
+        start = time.perf_counter()
+        for f in facts:
+            db.put(f)
+        seconds = time.perf_counter() - start
+        triples = db.triple_count() - start_triples
+    return triples, seconds
+
+
+def query_latency(store: Path, size: int, repeat: int) -> None:
+    from kg.query import list_queries
+    from kg.store import open_store
+
+    worst = 0.0
+    with open_store(store) as db:
+        for info in list_queries():
+            times, rows = [], 0
+            for _ in range(repeat):
+                start = time.perf_counter()
+                _, result = db.query(info.name)
+                times.append(time.perf_counter() - start)
+                rows = len(result)
+            median = statistics.median(times)
+            p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else times[0]
+            worst = max(worst, p95)
+            line = f"  {size:>7} reports  {info.name:<34} median {median * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  ({rows} rows)"
+            if size == 20000:
+                line += f"  target <= 1 s: {verdict(p95 <= TARGET_QUERY_S)}"
+            say(line)
+    say(f"  {size:>7} reports  slowest query p95 {worst * 1000:.1f} ms" + (f"  {verdict(worst <= TARGET_QUERY_S)}" if size == 20000 else ""))
+
+
+def bench_store(work: Path, sizes: list[int], incremental: int, jobs: int, load_n: int, repeat: int) -> None:
+    say("== store (kg build --store)")
+    files = synth.generate(work / "load-corpus", load_n, "text")
+    triples, seconds = load_throughput(files, work / "load-store", jobs)
+    say(f"load into the store (ReportStore.put alone): {triples / seconds:,.0f} triples/s ({triples:,} triples of {load_n} reports in {seconds:.1f} s)")
+    for size in sorted(set(sizes) | {incremental}):
+        started = time.perf_counter()
+        corpus, store = work / f"corpus-{size}", work / f"store-{size}"
+        synth.generate(corpus, size, "text")
+        build = run_build(corpus, store, jobs)
+        on_disk = disk_size(store)
+        say(f"build {size:>7} reports (--jobs {jobs}): {build['seconds']:.1f} s, {build['reports'] / build['seconds']:.1f} reports/s, "
+            f"{build['triples'] / build['seconds']:,.0f} triples/s end to end; {build['triples']:,} triples; "
+            f"store on disk {on_disk / 2**20:,.0f} MiB ({on_disk / max(build['reports'], 1) / 1024:.0f} KiB/report)")
+        if size == incremental:
+            rss = build["rss"]
+            tree = build["tree_rss"]
+            shown = f"{rss / 2**20:,.0f} MiB build process" if rss else "build process n/a"
+            say(f"peak RSS of the {size}-report build: {shown}; {tree / 2**20:,.0f} MiB process tree (workers included)"
+                f"  target <= 1 GiB: ratio {max(rss or 0, tree) / TARGET_RSS:.2f} {verdict(max(rss or 0, tree) <= TARGET_RSS)}")
+            changed = max(1, size // 100)
+            step = size // changed
+            for i in range(0, changed * step, step):
+                synth.write_report(corpus, i, "text", figure_seed=1)
+            again = run_build(corpus, store, jobs)
+            ratio = again["seconds"] / build["seconds"]
+            say(f"re-run with {changed} of {size} reports changed: {again['seconds']:.1f} s = {ratio:.1%} of the full build"
+                f"  target <= 5%: {verdict(ratio <= TARGET_INCREMENTAL)}  ({again['line']})")
+        if size in sizes:
+            query_latency(store, size, repeat)
+        say(f"  (size {size}: {time.perf_counter() - started:.0f} s spent)")
+        shutil.rmtree(corpus, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,20000", help="query-latency sizes (comma-separated); full run: 1000,20000,100000")
+    parser.add_argument("--reports", type=int, default=None, help="size of the incremental and memory cases (default 20000)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="a smoke run on tiny sizes (seconds)")
+    parser.add_argument("--keep", type=Path, default=None, help="work in this directory and keep it")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    incremental = args.reports or (20000 if 20000 in sizes or max(sizes) > 20000 else max(sizes))
+    n_text, n_other, load_n, repeat = 600, 60, 300, 7
+    if args.quick:
+        sizes, incremental, n_text, n_other, load_n, repeat = [24], 24, 24, 6, 12, 2
+    say(f"kg benchmark: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start "
+        f"(other work on the machine lowers every figure), python {sys.version.split()[0]}")
+    started = time.perf_counter()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        bench_extraction(work, n_text, n_other, args.jobs)
+        if store_available():
+            bench_store(work, sizes, incremental, args.jobs, load_n, repeat)
+        else:
+            say("== store: kg.store is not available; load, size, latency, incremental and memory figures skipped")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    say(f"total {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.2f} at the end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,488 @@
+"""A store that grows: kg's reports in an embedded, persistent SPARQL store (Oxigraph on disk).
+
+Why: users keep years of reports and re-run kg as new ones appear. Rebuilding a Turtle file
+and querying it in rdflib does not scale (a year-over-year query over a million triples took
+minutes in rdflib and a tenth of a second in Oxigraph). The store (a directory) holds:
+
+- one named graph per report, named by its report IRI (:func:`kg.rdf.report_iri`), with the
+  report's own triples. Its ``dcat:Distribution`` (``kg:sourcePath`` = absolute path of the
+  file, ``dcterms:identifier`` = sha256 of its bytes) is the manifest: a re-run hashes each
+  file and extracts only new or changed ones;
+- ``kgid:graph/shared``: triples about something other than the report, its parts or its file
+  (agencies and their series), once each. Several reports state them, and Oxigraph's union
+  default graph is a bag: a triple kept in two graphs would count twice in a query;
+- ``kgid:graph/series-links``: ``dcat:prev``/``first``/``last`` across an agency's years (what
+  :func:`kg.rdf.link_series` adds to a Turtle build), computed by SPARQL inside the store;
+- the ontology, in the graph named by its IRI, so that queries resolve labels.
+
+Every change to one report (add, replace, remove) is ONE SPARQL Update, which Oxigraph applies
+as one transaction: the report graph, the shared triples and the series links of the agencies
+concerned change together or not at all. A build killed half-way leaves the store as it was
+before the report being written; a write error (disk full) leaves it as it was.
+
+Two files that map to the same report IRI (same agency and year): the file already in the
+store keeps it and the other is a failure naming both, unless the stored file is gone (a
+renamed or moved report then takes its place). A byte-identical copy is skipped.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, XSD
+from rdflib.term import Node
+
+from kg.errors import InputError, KgError, ResourceError
+from kg.model import ReportFacts
+from kg.vocab import DCAT, KG, KGID, OA, PREFIXES
+
+SHARED = str(KGID["graph/shared"])
+LINKS = str(KGID["graph/series-links"])
+ONTOLOGY = "https://w3id.org/govinfo-kg/ontology"
+SPECIAL = (SHARED, LINKS, ONTOLOGY)
+EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nq": "nquads", ".nquads": "nquads"}
+_PREFIX_DECLS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in (("dcat", DCAT), ("kg", str(KG)), ("dcterms", DCTERMS)))
+_XSD_STRING = str(XSD.string)
+_XSD_INTEGER = str(XSD.integer)
+# Oxigraph keeps xsd:integer's derived types (xsd:nonNegativeInteger...) as xsd:integer. kg
+# writes character offsets as xsd:nonNegativeInteger (the shapes require it), so what leaves the
+# store gets that datatype back on exactly these properties.
+_OFFSETS = frozenset(str(p) for p in (KG.valueStart, KG.valueEnd, OA.start, OA.end))
+_NON_NEGATIVE = ox.NamedNode(str(XSD.nonNegativeInteger))
+
+
+class StoreError(KgError):
+    """A store directory that cannot be opened, read or written."""
+
+
+class ConflictError(InputError):
+    """A report file whose report IRI another stored file already holds."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the store knows of one stored report: its graph, source file and the file's hash."""
+
+    graph: str
+    path: str
+    sha256: str
+
+
+@dataclass
+class Plan:
+    """What a build has to do, decided from file hashes before anything is extracted."""
+
+    load: list[str] = field(default_factory=list)  # new or changed files (absolute paths)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, stored file with the same bytes)
+    gone: list[Entry] = field(default_factory=list)  # stored reports whose file no longer exists
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes: the same hash kg.readers records as dcterms:identifier."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__)[:300]
+
+
+def _open_error(shown: str, error: BaseException) -> StoreError:
+    text = _first_line(error)
+    if "lock" in text.lower():
+        return StoreError(shown, "the store is in use by another process (a kg build or kg serve on it?); try again when it has finished")
+    if "permission denied" in text.lower():
+        return StoreError(shown, f"cannot open the store: permission denied ({text})")
+    return StoreError(shown, f"cannot open the store: {text}")
+
+
+def _is_store(path: Path) -> bool:
+    return (path / "CURRENT").is_file()
+
+
+@contextmanager
+def open_store(path: str | Path, *, create: bool = False) -> Iterator["ReportStore"]:
+    """Open the store in ``path`` (read-write, which locks it against other processes).
+
+    With ``create`` a new or empty directory becomes a store; a directory holding other files
+    is refused, so that a mistyped ``--store`` never scatters database files among reports.
+    The lock is released when the block ends.
+    """
+    shown = str(path)
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise StoreError(shown, "not a store: it is a file (a store is a directory)")
+    if not _is_store(path):
+        if path.is_dir() and any(path.iterdir()):
+            raise StoreError(shown, "not a kg store: the directory holds other files (give a new or empty directory)")
+        if not create:
+            raise StoreError(shown, "no store here (build one with: kg build PATH --store DIR)")
+    try:
+        db = ox.Store(str(path))
+    except Exception as error:  # noqa: BLE001 - OSError (lock, permissions) or RuntimeError (corruption)
+        raise _open_error(shown, error) from None
+    store = ReportStore(db, shown)
+    try:
+        yield store
+    finally:
+        store.close()
+        del store, db
+        gc.collect()  # the RocksDB lock goes with the last reference
+
+
+# ----------------------------------------------------------------------------- terms
+
+
+def _n3(term: Node) -> str:
+    """A term in SPARQL syntax (N-Triples style, as rdflib writes it)."""
+    return term.n3()
+
+
+def _to_rdflib(term):
+    """A pyoxigraph term as the rdflib term kg.query's cells are made from."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    return Literal(str(term))
+
+
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise ValueError(f"cannot bind {term!r}")
+
+
+def _restored(items):
+    """Triples or quads from the store with the offsets' xsd:nonNegativeInteger put back (see _OFFSETS)."""
+    for item in items:
+        obj = item.object
+        if item.predicate.value in _OFFSETS and isinstance(obj, ox.Literal) and obj.datatype.value == _XSD_INTEGER:
+            fixed = ox.Literal(obj.value, datatype=_NON_NEGATIVE)
+            if isinstance(item, ox.Quad):
+                item = ox.Quad(item.subject, item.predicate, fixed, item.graph_name)
+            else:
+                item = ox.Triple(item.subject, item.predicate, fixed)
+        yield item
+
+
+def _values(names: Iterable[str]) -> str:
+    return " ".join(f"<{name}>" for name in sorted(names))
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+class ReportStore:
+    """kg's view of an open Oxigraph store: plan a build, put and remove reports, query, export."""
+
+    def __init__(self, db: ox.Store, shown: str):
+        self.db = db
+        self.shown = shown
+        self._entries: dict[str, Entry] | None = None
+
+    def close(self) -> None:
+        try:
+            self.db.flush()
+        except OSError:
+            pass
+        self.db = None  # type: ignore[assignment]
+
+    # -- reading what is stored
+
+    def _select(self, text: str, **kwargs) -> list[list]:
+        try:
+            result = self.db.query(text, **kwargs)
+            width = len(result.variables)
+            return [[solution[i] for i in range(width)] for solution in result]
+        except OSError as error:
+            raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
+
+    def entries(self) -> dict[str, Entry]:
+        """The stored reports by absolute source path (read once, then kept up to date)."""
+        if self._entries is None:
+            rows = self._select(
+                f"{_PREFIX_DECLS}\nSELECT ?g ?path ?sha WHERE {{ GRAPH ?g {{ ?g dcat:distribution ?d . "
+                "?d kg:sourcePath ?path ; dcterms:identifier ?sha } }"
+            )
+            self._entries = {row[1].value: Entry(row[0].value, row[1].value, row[2].value) for row in rows}
+        return self._entries
+
+    def report_graphs(self) -> list[str]:
+        """The named graphs that hold one report each, sorted."""
+        return sorted(e.graph for e in self.entries().values())
+
+    def data_graphs(self) -> list[str]:
+        """Everything a Turtle build holds: the report graphs, the shared triples and the series links."""
+        present = {g.value for g in self.db.named_graphs() if isinstance(g, ox.NamedNode)}
+        return self.report_graphs() + [g for g in (SHARED, LINKS) if g in present]
+
+    def all_graphs(self) -> list[str]:
+        """Every named graph, the ontology included (what a push sends)."""
+        return sorted(g.value for g in self.db.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self) -> int:
+        """Triples of the data graphs (what a Turtle build of the same reports holds)."""
+        ontology = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}")
+        return len(self.db) - int(ontology[0][0].value)
+
+    # -- planning a build
+
+    def plan(self, files: Iterable[str | Path]) -> Plan:
+        """Hash each file and compare with the store: what to extract, skip, or prune."""
+        entries = self.entries()
+        by_sha = {}
+        for entry in entries.values():
+            by_sha.setdefault(entry.sha256, entry)
+        plan = Plan()
+        for given in files:
+            path = os.path.abspath(given)
+            try:
+                sha = file_sha256(path)
+            except OSError:
+                plan.load.append(path)  # extraction names the problem
+                continue
+            stored = entries.get(path)
+            twin = by_sha.get(sha)
+            if stored is not None and stored.sha256 == sha:
+                plan.unchanged.append(path)
+            elif twin is not None and twin.path != path and os.path.exists(twin.path):
+                plan.duplicates.append((path, twin.path))
+            else:
+                plan.load.append(path)
+        plan.gone = [e for e in entries.values() if not os.path.exists(e.path)]
+        return plan
+
+    # -- writing
+
+    def _update(self, text: str, subject: str) -> None:
+        try:
+            self.db.update(text)
+        except OSError as error:
+            raise StoreError(self.shown, f"cannot write the store ({subject} not stored, the store is as it was): {_first_line(error)}") from None
+        except (SyntaxError, RuntimeError, ValueError) as error:
+            raise InputError(subject, f"cannot be stored: {_first_line(error)}") from None
+
+    def _series_of(self, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The series the given report graphs belong to, and the shared subjects they refer to."""
+        series, shared = set(), set()
+        for graph in graphs:
+            for row in self._select(f"{_PREFIX_DECLS}\nSELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?r dcat:inSeries ?s }} }}"):
+                series.add(row[0].value)
+            for row in self._select(f"SELECT DISTINCT ?x WHERE {{ GRAPH <{graph}> {{ ?r ?q ?x }} GRAPH <{SHARED}> {{ ?x ?p ?o }} }}"):
+                shared.add(row[0].value)
+        return series, shared
+
+    def _change(self, drop: set[str], series: set[str], shared: set[str], insert: str, subject: str) -> None:
+        """Drop report graphs, insert one, and redo the shared triples and series links: one transaction."""
+        ops = []
+        if series:
+            values = _values(series)
+            ops.append(
+                f"DELETE {{ GRAPH <{LINKS}> {{ ?r dcat:prev ?e }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                f"GRAPH <{LINKS}> {{ ?r dcat:prev ?e }} GRAPH ?g {{ ?r dcat:inSeries ?s }} }}"
+            )
+            ops.append(
+                f"DELETE {{ GRAPH <{LINKS}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                f"VALUES ?p {{ dcat:first dcat:last }} GRAPH <{LINKS}> {{ ?s ?p ?o }} }}"
+            )
+        ops += [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(drop)]
+        if insert:
+            ops.append(f"INSERT DATA {{ {insert} }}")
+        if shared:
+            special = ", ".join(f"<{g}>" for g in SPECIAL)
+            ops.append(
+                f"DELETE {{ GRAPH <{SHARED}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_values(shared)} }} "
+                f"GRAPH <{SHARED}> {{ ?x ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?r ?q ?x }} FILTER(?g NOT IN ({special})) }} }}"
+            )
+        if series:
+            ops += _link_ops(_values(series))
+        self._update(_PREFIX_DECLS + "\n" + " ;\n".join(ops), subject)
+
+    def put(self, facts: ReportFacts) -> str:
+        """Store one report, replacing what its file gave before: ``added``, ``replaced`` or ``duplicate``.
+
+        ``facts.source`` is the file's absolute path (what the manifest keys on). Raises
+        :class:`ConflictError` when another existing file holds the same report IRI.
+        """
+        from kg.rdf import report_graph, report_iri
+
+        entries = self.entries()
+        path = facts.source
+        iri = str(report_iri(facts))
+        holder = next((e for e in entries.values() if e.graph == iri), None)
+        if holder is not None and holder.path != path and os.path.exists(holder.path):
+            if holder.sha256 == facts.sha256:
+                return "duplicate"
+            raise ConflictError(
+                path, f"same report <{iri}> (agency and year) as {holder.path}, which is in the store; not stored (keep one of the two files)"
+            )
+        before = entries.get(path)
+        drop = {iri} | ({before.graph} if before else set())
+        series, shared = self._series_of(g for g in drop if any(e.graph == g for e in entries.values()))
+        own, common = [], []
+        dist = f"{KGID}file/{facts.sha256}"
+        for s, p, o in report_graph(facts):
+            subject = str(s)
+            mine = subject == iri or subject.startswith(iri + "/") or subject == dist
+            (own if mine else common).append(f"{_n3(s)} {_n3(p)} {_n3(o)} .")
+            if p == DCAT.inSeries:
+                series.add(str(o))
+        insert = f"GRAPH <{iri}> {{\n" + "\n".join(own) + "\n}"
+        if common:
+            insert += f"\nGRAPH <{SHARED}> {{\n" + "\n".join(common) + "\n}"
+        self._change(drop, series, shared, insert, path)
+        for key in [k for k, e in entries.items() if e.graph in drop]:
+            del entries[key]
+        entries[path] = Entry(iri, path, facts.sha256)
+        return "replaced" if before is not None or holder is not None else "added"
+
+    def remove(self, entry: Entry) -> None:
+        """Remove one stored report (its file is gone), with its links and orphaned shared triples."""
+        series, shared = self._series_of([entry.graph])
+        self._change({entry.graph}, series, shared, "", entry.path)
+        self.entries().pop(entry.path, None)
+
+    def refresh_ontology(self) -> None:
+        """Put the shipped ontology in its graph (replacing an older one), so queries find labels."""
+        from kg.resources import ontology_graph
+
+        lines = "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in ontology_graph())
+        self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{lines}\n}} }}", ONTOLOGY)
+
+    # -- querying and exporting
+
+    def query(self, query: str | Path, params: Mapping[str, object] | None = None) -> tuple[list[str], list[list[object]]]:
+        """Run a shipped query (by name) or a ``.rq`` file; (columns, rows) exactly as :func:`kg.query.run_query`.
+
+        Oxigraph evaluates it over the union of the store's graphs (the ontology included, as
+        kg.query adds it to a Turtle graph), so a query gives the same rows on a store as on a
+        Turtle build of the same reports.
+        """
+        from kg.query import _bindings, _load, _prepare, to_python
+
+        source = _load(query)
+        _prepare(source)  # the same one-line syntax errors as on a Turtle graph
+        substitutions = {ox.Variable(name): _to_ox(term) for name, term in _bindings(source, params).items()}
+        result = None
+        try:
+            result = self.db.query(source.text, use_default_graph_as_union=True, substitutions=substitutions or None)
+            if not isinstance(result, ox.QuerySolutions):
+                kind = "ASK" if isinstance(result, ox.QueryBoolean) else "CONSTRUCT"
+                raise ResourceError(source.shown, f"only SELECT queries give rows (this is {kind})")
+            columns = [variable.value for variable in result.variables]
+            rows = [[to_python(_to_rdflib(solution[i])) for i in range(len(columns))] for solution in result]
+        except KgError:
+            raise
+        except OSError as error:
+            raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
+        except Exception as error:  # noqa: BLE001 - evaluation errors: one line naming the query
+            raise ResourceError(source.shown, f"query failed: {_first_line(error)}") from None
+        finally:
+            # pyparsing's cache keeps tracebacks of _prepare, and so this frame: it must not
+            # keep the results, which hold the store (and its lock) open
+            del result
+        return columns, rows
+
+    def _data_triples(self):
+        graphs = " ".join(f"<{g}>" for g in self.data_graphs())
+        return self.db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+
+    def to_graph(self) -> Graph:
+        """The reports, shared triples and series links as one in-memory rdflib Graph.
+
+        What a Turtle build holds; for pySHACL and networkx, which need rdflib. It holds the
+        whole graph in memory (fine for thousands of reports, not for the largest stores).
+        """
+        try:
+            data = ox.serialize(_restored(self._data_triples()), format=ox.RdfFormat.N_TRIPLES)
+        except OSError as error:
+            raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
+        graph = Graph(bind_namespaces="none")
+        graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph
+
+    def export(self, output: str | Path, fmt: str) -> None:
+        """Write the data graphs to ``output`` atomically, streaming from the store.
+
+        Turtle gets the union (the triples of a Turtle build); TriG and N-Quads keep one named
+        graph per report plus the shared and series-links graphs. The ontology is not written.
+        """
+        from kg.atomic import atomic_open
+
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+        try:
+            with atomic_open(output, "wb") as handle:
+                if fmt == "turtle":
+                    ox.serialize(_restored(self._data_triples()), handle, ox.RdfFormat.TURTLE, prefixes=prefixes)
+                else:
+                    quads = chain.from_iterable(self.db.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in self.data_graphs())
+                    ox.serialize(_restored(quads), handle, EXPORT_FORMATS[fmt], prefixes=prefixes if fmt == "trig" else None)
+        except OSError as error:
+            raise StoreError(str(output), f"cannot write: {_first_line(error)}") from None
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        """One named graph as N-Triples bytes (what a push sends)."""
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.db.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return ox.serialize(_restored(triples), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _link_ops(values: str) -> list[str]:
+    """SPARQL Update operations adding the series links of the series in ``values``.
+
+    The same links as :func:`kg.rdf.link_series`: first and last report of each series by
+    year, and ``dcat:prev`` from each report to the one of the latest earlier year.
+    """
+    ops = []
+    for prop, agg in (("first", "MIN"), ("last", "MAX")):
+        ops.append(
+            f"INSERT {{ GRAPH <{LINKS}> {{ ?s dcat:{prop} ?r }} }} WHERE {{ "
+            f"{{ SELECT ?s ({agg}(?y) AS ?edge) WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?x dcat:inSeries ?s ; kg:reportYear ?y }} }} GROUP BY ?s }} "
+            f"GRAPH ?h {{ ?r dcat:inSeries ?s ; kg:reportYear ?edge }} }}"
+        )
+    ops.append(
+        f"INSERT {{ GRAPH <{LINKS}> {{ ?later dcat:prev ?earlier }} }} WHERE {{ "
+        f"{{ SELECT ?s ?later (MAX(?y0) AS ?before) WHERE {{ VALUES ?s {{ {values} }} "
+        f"GRAPH ?g {{ ?later dcat:inSeries ?s ; kg:reportYear ?y }} GRAPH ?g0 {{ ?e dcat:inSeries ?s ; kg:reportYear ?y0 }} "
+        f"FILTER(?y0 < ?y) }} GROUP BY ?s ?later }} "
+        f"GRAPH ?h {{ ?earlier dcat:inSeries ?s ; kg:reportYear ?before }} }}"
+    )
+    return ops
+
+
+def export_format(output: str | Path, given: str | None) -> str:
+    """The export format: as given, else from the file's suffix (.ttl, .trig, .nq)."""
+    if given:
+        if given not in EXPORT_FORMATS:
+            raise StoreError(str(output), f"unknown format {given!r} (expected one of {', '.join(EXPORT_FORMATS)})")
+        return given
+    suffix = Path(output).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise StoreError(str(output), "cannot tell the format from the suffix; give --format turtle|trig|nquads")
+    return SUFFIXES[suffix]

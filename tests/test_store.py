@@ -1,0 +1,304 @@
+"""The store that grows (kg build --store): same graph and answers as a Turtle build, re-runs that
+skip, replace and prune, atomic reports, and faults that lose nothing."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.extract import extract_file
+from kg.graphio import load_graph
+from kg.query import list_queries, run_query
+from kg.rdf import build_graph
+from kg.store import SHARED, open_store
+from kg.vocab import DCAT
+from tests.conftest import DEV, EXAMPLES, ROOT
+
+runner = CliRunner()
+KG = str(Path(sys.executable).parent / "kg")
+SERIES_FILES = ["105_pingtan_zone_2019.txt", "520_pingtan_zone_2021.txt", "522_pingtan_zone_2023.txt"]
+
+
+def corpus(where: Path) -> Path:
+    """The five examples and the dev web-page texts (one agency over three years among them)."""
+    where.mkdir(parents=True, exist_ok=True)
+    for path in [*EXAMPLES.glob("*.txt"), *DEV.glob("*.txt")]:
+        shutil.copy(path, where / path.name)
+    return where
+
+
+def files_of(folder: Path) -> list[str]:
+    return sorted(str(p.resolve()) for p in folder.glob("*.txt"))
+
+
+def turtle_of(files: list[str]):
+    return build_graph([extract_file(f) for f in files])
+
+
+def store_graph(store: Path):
+    with open_store(store) as db:
+        return db.to_graph()
+
+
+def build(*args: str):
+    return runner.invoke(app, ["build", *args])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A store and a Turtle file built from the same files (absolute paths, as the store keeps them)."""
+    root = tmp_path_factory.mktemp("store")
+    reports = corpus(root / "reports")
+    store = root / "store"
+    result = build(str(reports), "--store", str(store))
+    assert result.exit_code == 0, result.output
+    ttl = root / "reports.ttl"
+    assert build(*files_of(reports), "-o", str(ttl)).exit_code == 0
+    return reports, store, ttl, result.stdout
+
+
+def test_store_holds_what_the_turtle_build_holds(built):
+    reports, store, ttl, summary = built
+    assert "11 added, 0 replaced, 0 unchanged" in summary and "11 reports" in summary
+    graph = store_graph(store)
+    turtle = load_graph(ttl)
+    assert isomorphic(graph, turtle)  # reports, agencies, series links, offsets' datatypes
+    assert len(list(turtle.triples((None, DCAT.prev, None)))) >= 2  # the Pingtan series is linked
+    with open_store(store) as db:
+        assert len(db.report_graphs()) == 11
+        shared = {str(s) for s in graph.subjects() if str(s).startswith("https://w3id.org/govinfo-kg/id/agency/")}
+        assert shared and all(ox.NamedNode(SHARED) in {q.graph_name for q in db.db.quads_for_pattern(ox.NamedNode(s), None, None)} for s in shared)
+
+
+def test_every_shipped_query_answers_the_same_on_store_and_turtle(built):
+    _, store, ttl, _ = built
+    turtle = load_graph(ttl)
+    with open_store(store) as db:
+        for info in list_queries():
+            assert db.query(info.name) == run_query(info.name, turtle), info.name
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_cli_query_prints_the_same_on_store_and_turtle(built, fmt):
+    _, store, ttl, _ = built
+    on_store = runner.invoke(app, ["query", "reports-overview", "--store", str(store), "--format", fmt])
+    on_file = runner.invoke(app, ["query", "reports-overview", "--graph", str(ttl), "--format", fmt])
+    assert on_store.exit_code == 0 and on_store.stdout == on_file.stdout
+
+
+def test_validate_and_graph_on_a_store(built, tmp_path):
+    _, store, ttl, _ = built
+    on_store = runner.invoke(app, ["validate", "--store", str(store)])
+    on_file = runner.invoke(app, ["validate", str(ttl)])
+    assert on_store.exit_code == on_file.exit_code
+    assert on_store.stdout.splitlines()[:-1] == on_file.stdout.splitlines()[:-1]
+    drawn = runner.invoke(app, ["graph", "--store", str(store), "-o", str(tmp_path / "g.graphml")])
+    from_file = runner.invoke(app, ["graph", str(ttl), "-o", str(tmp_path / "f.graphml")])
+    assert drawn.exit_code == 0 and drawn.stdout.split(":", 1)[1] == from_file.stdout.split(":", 1)[1]
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".trig", ".nq"])
+def test_export_writes_turtle_trig_nquads(built, tmp_path, suffix):
+    from rdflib import Dataset
+
+    _, store, ttl, _ = built
+    out = tmp_path / f"out{suffix}"
+    result = runner.invoke(app, ["export", "--store", str(store), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert isomorphic(load_graph(out), load_graph(ttl))
+    if suffix != ".ttl":  # named graphs kept: one per report, plus the shared triples and the links
+        dataset = Dataset()
+        dataset.parse(out, format="trig" if suffix == ".trig" else "nquads")
+        names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+        assert sum("/id/report/" in n for n in names) == 11 and SHARED in names
+
+
+def test_export_to_an_unwritable_place_is_one_line(built, tmp_path):
+    _, store, _, _ = built
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["export", "--store", str(store), "-o", str(blocker / "out.ttl")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith(f"kg: {blocker}")
+    bad = runner.invoke(app, ["export", "--store", str(store), "-o", str(tmp_path / "out.xyz")])
+    assert bad.exit_code == 2 and "--format" in bad.stderr
+
+
+def test_rerun_skips_unchanged_replaces_changed_and_prunes_gone(tmp_path):
+    reports = corpus(tmp_path / "reports")
+    store = tmp_path / "store"
+    assert build(str(reports), "--store", str(store)).exit_code == 0
+    with open_store(store) as db:
+        assert db.plan(files_of(reports)).load == []  # re-runs extract nothing: hashes decide
+    again = build(str(reports), "--store", str(store))
+    assert again.exit_code == 0 and "0 added, 0 replaced, 11 unchanged" in again.stdout
+
+    changed = reports / SERIES_FILES[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n本报告电子版可在门户网站下载。\n", encoding="utf-8")
+    (reports / SERIES_FILES[2]).unlink()
+    kept = build(str(reports), "--store", str(store))
+    assert kept.exit_code == 0 and "0 added, 1 replaced, 9 unchanged" in kept.stdout
+    assert "1 stored report(s) whose files are gone are kept" in kept.stderr
+    pruned = build(str(reports), "--store", str(store), "--prune")
+    assert pruned.exit_code == 0 and "10 unchanged" in pruned.stdout and "1 removed" in pruned.stdout
+    # the replaced report, the removed one and the recomputed series links: as a fresh Turtle build
+    assert isomorphic(store_graph(store), turtle_of(files_of(reports)))
+
+
+def test_two_files_for_one_report(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    original = EXAMPLES / "003_dcdda86aceaa8777.txt"
+    shutil.copy(original, reports / "a.txt")
+    store = tmp_path / "store"
+    assert build(str(reports), "--store", str(store)).exit_code == 0
+    before = store_graph(store)
+
+    shutil.copy(original, reports / "b_copy.txt")  # the same bytes: skipped
+    copy = build(str(reports), "--store", str(store))
+    assert copy.exit_code == 0 and "1 duplicate files skipped" in copy.stdout
+
+    (reports / "b_copy.txt").unlink()
+    revised = reports / "c_revised.txt"  # same agency and year, other bytes: refused, naming both
+    revised.write_text(original.read_text(encoding="utf-8") + "\n特此报告。\n", encoding="utf-8")
+    clash = build(str(reports), "--store", str(store))
+    assert clash.exit_code == 1
+    assert f"kg: {revised.resolve()}: same report" in clash.stderr and str((reports / "a.txt").resolve()) in clash.stderr
+    assert isomorphic(store_graph(store), before)
+
+    (reports / "a.txt").unlink()  # the stored file is gone: the revised one takes the report over
+    moved = build(str(reports), "--store", str(store))
+    assert moved.exit_code == 0 and "1 replaced" in moved.stdout
+    assert isomorphic(store_graph(store), turtle_of([str(revised.resolve())]))
+
+
+def test_a_failing_update_changes_nothing(tmp_path):
+    """What the store relies on: Oxigraph applies a multi-operation update as one transaction."""
+    db = ox.Store(str(tmp_path / "s"))
+    db.update("INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/p> 1 } }")
+    with pytest.raises(RuntimeError):
+        db.update("DROP GRAPH <http://e/g> ; INSERT DATA { GRAPH <http://e/h> { <http://e/a> <http://e/p> 2 } } ; DROP GRAPH <http://e/missing>")
+    assert [q.graph_name.value for q in db] == ["http://e/g"]
+
+
+def test_a_build_killed_half_way_leaves_whole_reports(tmp_path):
+    reports = corpus(tmp_path / "reports")
+    store = tmp_path / "store"
+    started = time.monotonic()  # time a whole build, to kill the next ones part-way
+    subprocess.run([KG, "build", str(reports), "--store", str(tmp_path / "timed")], check=True, capture_output=True)
+    whole = time.monotonic() - started
+    for delay in (whole * 0.6, whole * 0.75, whole * 0.9):
+        process = subprocess.Popen([KG, "build", str(reports), "--store", str(store)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if not (store / "CURRENT").exists():
+            continue
+        with open_store(store) as db:
+            stored = sorted(e.path for e in db.entries().values())
+            graph = db.to_graph()
+        # whatever was stored is exactly the reports of those files, with their series links
+        assert isomorphic(graph, turtle_of(stored)) if stored else len(graph) == 0
+    final = build(str(reports), "--store", str(store))
+    assert final.exit_code == 0, final.output
+    assert isomorphic(store_graph(store), turtle_of(files_of(reports)))
+
+
+# ----------------------------------------------------------------------------- faults
+
+
+def test_a_locked_store_is_one_line_and_the_next_run_succeeds(tmp_path):
+    store = tmp_path / "store"
+    assert build(str(EXAMPLES), "--store", str(store)).exit_code == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import pyoxigraph, sys, time; s = pyoxigraph.Store({str(store)!r}); print('open', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        for args in (["build", str(DEV / "103_pingtan_county_2011.txt"), "--store", str(store)], ["query", "reports-overview", "--store", str(store)]):
+            locked = runner.invoke(app, args)
+            assert locked.exit_code == 2
+            assert locked.stderr == f"kg: {store}: the store is in use by another process (a kg build or kg serve on it?); try again when it has finished\n"
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    after = build(str(EXAMPLES), str(DEV / "103_pingtan_county_2011.txt"), "--store", str(store))
+    assert after.exit_code == 0 and "1 added, 0 replaced, 5 unchanged" in after.stdout
+
+
+def test_a_directory_that_is_not_a_store(tmp_path):
+    reports = corpus(tmp_path / "reports")
+    listing = sorted(os.listdir(reports))
+    result = build(str(reports), "--store", str(reports))
+    assert result.exit_code == 2 and "not a kg store" in result.stderr and result.stderr.count("\n") == 1
+    assert sorted(os.listdir(reports)) == listing  # nothing written among the reports
+    a_file = reports / listing[0]
+    assert "is a file" in runner.invoke(app, ["query", "reports-overview", "--store", str(a_file)]).stderr
+    missing = runner.invoke(app, ["validate", "--store", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "no store here" in missing.stderr
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "CURRENT").write_text("garbage\n")
+    corrupt = runner.invoke(app, ["export", "--store", str(broken), "-o", str(tmp_path / "x.ttl")])
+    assert corrupt.exit_code == 2 and corrupt.stderr.startswith(f"kg: {broken}: cannot open the store") and corrupt.stderr.count("\n") == 1
+
+
+def test_usage_errors():
+    assert build(str(EXAMPLES), "--prune").exit_code == 2
+    assert build(str(EXAMPLES), "--store", "x", "-o", "y.ttl").exit_code == 2
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+    assert runner.invoke(app, ["query", "reports-overview"]).exit_code == 2
+
+
+def test_a_write_error_loses_nothing_and_the_next_run_succeeds(tmp_path):
+    """A full disk, made real with a file size limit: the OS refuses the store's writes (EFBIG)."""
+    store = tmp_path / "store"
+    assert build(str(EXAMPLES), "--store", str(store)).exit_code == 0
+    before = store_graph(store)
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    full = subprocess.run([KG, "build", str(EXAMPLES), str(DEV), "--store", str(store)], preexec_fn=small_files, capture_output=True, text=True)
+    assert full.returncode == 2
+    last = full.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"kg: {store}: cannot write the store") and "File too large" in last and "Traceback" not in full.stderr
+    assert isomorphic(store_graph(store), before)
+    after = build(str(EXAMPLES), *sorted(str(p) for p in DEV.glob("*.txt")), "--store", str(store))
+    assert after.exit_code == 0 and "6 added, 0 replaced, 5 unchanged" in after.stdout
+
+
+def test_an_unwritable_store_directory(tmp_path):
+    store = tmp_path / "store"
+    assert build(str(EXAMPLES), "--store", str(store)).exit_code == 0
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod does not stop root from writing, so there is no permission error to see")
+    before = store_graph(store)
+    store.chmod(0o555)
+    try:
+        denied = build(str(EXAMPLES), str(DEV / "103_pingtan_county_2011.txt"), "--store", str(store))
+        assert denied.exit_code == 2 and denied.stderr.startswith(f"kg: {store}: cannot") and denied.stderr.count("\n") == 1
+    finally:
+        store.chmod(0o755)
+    assert isomorphic(store_graph(store), before)
+    assert build(str(EXAMPLES), str(DEV / "103_pingtan_county_2011.txt"), "--store", str(store)).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["export", "serve", "push"])
+def test_new_commands_have_help_with_an_example_and_are_in_the_readme(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: kg " + command in result.stdout.replace("\n", " ")
+    assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")

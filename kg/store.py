@@ -57,7 +57,7 @@ _XSD_INTEGER = str(XSD.integer)
 # Oxigraph keeps xsd:integer's derived types (xsd:nonNegativeInteger...) as xsd:integer. kg
 # writes character offsets as xsd:nonNegativeInteger (the shapes require it), so what leaves the
 # store gets that datatype back on exactly these properties.
-_OFFSETS = frozenset(str(p) for p in (KG.valueStart, KG.valueEnd, OA.start, OA.end))
+_OFFSETS = frozenset(str(p) for p in (KG.valueStart, KG.valueEnd, OA.start, OA.end, KG.tableIndex, KG.tableRow, KG.tableColumn))
 _NON_NEGATIVE = ox.NamedNode(str(XSD.nonNegativeInteger))
 
 

@@ -24,6 +24,7 @@ from kg.query import list_queries, run_query
 from kg.rdf import build_graph
 from kg.store import SHARED, open_store
 from kg.vocab import DCAT
+from kg.vocab import KG as KGNS
 from tests.conftest import DEV, EXAMPLES, ROOT
 
 runner = CliRunner()
@@ -80,6 +81,20 @@ def test_store_holds_what_the_turtle_build_holds(built):
         assert len(db.report_graphs()) == 11
         shared = {str(s) for s in graph.subjects() if str(s).startswith("https://w3id.org/govinfo-kg/id/agency/")}
         assert shared and all(ox.NamedNode(SHARED) in {q.graph_name for q in db.db.quads_for_pattern(ox.NamedNode(s), None, None)} for s in shared)
+
+
+def test_table_cells_keep_their_grid_positions_through_the_store(tmp_path):
+    # a saved portal page with real 表三/表四 grids: cell provenance (kg:tableRow...) comes back typed
+    page = tmp_path / "reports" / "pingtan_2023.html"
+    page.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "formats" / "pingtan_2023.html", page)
+    store = tmp_path / "store"
+    assert build(str(page.parent), "--store", str(store)).exit_code == 0
+    ttl = tmp_path / "page.ttl"
+    assert build(str(page.resolve()), "-o", str(ttl)).exit_code == 0
+    graph, turtle = store_graph(store), load_graph(ttl)
+    assert any(True for _ in turtle.triples((None, KGNS.tableRow, None)))
+    assert isomorphic(graph, turtle)
 
 
 def test_every_shipped_query_answers_the_same_on_store_and_turtle(built):

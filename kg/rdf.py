@@ -20,9 +20,11 @@ from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.atomic import write_text
+from kg.checks import Failure, dataset_of, report_checks
 from kg.model import RECORD_METRICS, Evidence, Fact, ReportFacts, Stat
 from kg.vocab import (
     DCAT,
+    DQV,
     IANA,
     KG,
     KGA,
@@ -218,19 +220,39 @@ def report_graph(facts: ReportFacts) -> Graph:
         if dataset == KG.disclosureStats and stat.metric in facts.stats:
             continue  # the record already holds this metric's figure
         observation(obs, dataset, stat, key)
+    for failure in report_checks(facts):
+        _failure(g, report, failure)
     return g
 
 
-def _placement(report: URIRef, stat: Stat) -> tuple[URIRef, URIRef, str]:
+def _failure(g: Graph, report: URIRef, failure: Failure) -> None:
+    """A consistency check the report fails, as a DQV quality annotation on the report."""
+    node = URIRef(f"{report}/check/{failure.key}/{failure.part}")
+    g.add((node, RDF.type, KG.CheckFailure))
+    g.add((node, KG.check, KG[failure.check]))
+    g.add((node, KG.sourceReport, report))
+    g.add((node, OA.hasTarget, report))
+    g.add((node, OA.motivatedBy, DQV.qualityAssessment))
+    g.add((node, OA.bodyValue, Literal(failure.message)))
+    g.add((node, KG.checkedPart, Literal(failure.where)))
+    g.add((node, KG.leftValue, value_literal(failure.left)))
+    g.add((node, KG.rightValue, value_literal(failure.right)))
+    for kind, stat in failure.figures:
+        g.add((node, KG.comparedFigure, _placement(report, stat, kind)[0]))
+
+
+def _placement(report: URIRef, stat: Stat, kind: str | None = None) -> tuple[URIRef, URIRef, str]:
     """Where an observation beyond the record goes: its IRI, data set and evidence key.
 
     A figure the prose states for a metric that the tables hold goes to kg:textFigures
     (kept for the consistency checks); a cell of an applicant-type column of 表三 to
     kg:applicantStats; any other table figure (the 总计 column, 表四) to kg:disclosureStats.
+    ``kind`` overrides that choice (kg.checks.placed: a record figure is always ``disclosure``).
     """
-    if stat.stated_in == "text":
+    kind = kind or dataset_of(stat)
+    if kind == "text":
         return URIRef(f"{report}/text/{stat.metric}"), KG.textFigures, f"text.{stat.metric}"
-    if stat.applicant is not None:
+    if kind == "applicant":
         return (URIRef(f"{report}/obs/{stat.metric}/{stat.applicant}"), KG.applicantStats,
                 f"cells.{stat.metric}.{stat.applicant}")
     return URIRef(f"{report}/obs/{stat.metric}"), KG.disclosureStats, f"stats.{stat.metric}"

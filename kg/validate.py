@@ -8,7 +8,7 @@ from rdflib.term import Node
 
 from kg.errors import ResourceError
 from kg.resources import ontology_graph, shapes_graph
-from kg.vocab import DCAT, KGID, PREFIXES
+from kg.vocab import DCAT, KG, KGID, PREFIXES
 
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -49,7 +49,8 @@ def _line(data: Graph, results: Graph, result: Node) -> str:
     text = " ".join(str(message).split()) if message is not None else _fallback(results, result)
     if results.value(result, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent:
         # a consistency check: the report, the check's name and the figures it compared
-        check = str(results.value(result, SH.sourceShape)).rsplit("#", 1)[-1]
+        named = data.value(focus, KG.check)  # a kg:CheckFailure names its check; a SPARQL shape is its own check
+        check = str(named if named is not None else results.value(result, SH.sourceShape)).rsplit("#", 1)[-1]
         return " | ".join((severity, f"report {_report_label(data, focus)}", f"check {check}", text))
     if value is not None and value != focus:
         text += f" (value {short(value)})"

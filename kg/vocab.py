@@ -45,6 +45,21 @@ class KG(DefinedNamespace):
     tableIndex: URIRef
     tableRow: URIRef
     tableColumn: URIRef
+    # consistency checks (kg.checks)
+    CheckFailure: URIRef
+    ConsistencyCheck: URIRef
+    CheckScheme: URIRef
+    OutcomesAddUp: URIRef
+    ColumnsAddUp: URIRef
+    ApplicationsBalance: URIRef
+    AppealsAddUp: URIRef
+    TextAgreesWithTables: URIRef
+    CarryOverFollowsLastYear: URIRef
+    check: URIRef
+    checkedPart: URIRef
+    leftValue: URIRef
+    rightValue: URIRef
+    comparedFigure: URIRef
 
 
 KGID = Namespace(BASE + "id/")
@@ -56,6 +71,7 @@ KGA = Namespace(BASE + "code/applicant/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
 SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
@@ -73,6 +89,7 @@ PREFIXES: dict[str, Namespace | str] = {
     "kga": KGA,
     "dcat": DCAT,
     "dcterms": DCTERMS,
+    "dqv": DQV,
     "org": ORG,
     "owl": OWL,
     "prov": PROV,

@@ -137,7 +137,7 @@ def test_failed_checks_query_lists_the_same_failures(tmp_path):
     columns, rows = run_query("failed-checks", build_graph([extract_file(page), extract_file(DEV / "101_hongze_district_2023.pdf")]))
     assert columns[:7] == ["check", "agency", "year", "where", "left", "right", "difference"]
     found = {(row[0], row[3], row[4], row[5]) for row in rows}
-    assert ("outcomes", "表三 natural_person", 81, 80) in found
-    assert ("columns", "表三 disclosed", 23, 22) in found
-    assert ("appeals", "表四 reconsideration", 11, 0) in found
-    assert {row[0] for row in rows} == {"outcomes", "columns", "appeals"}
+    assert ("OutcomesAddUp", "表三 natural_person", 81, 80) in found
+    assert ("ColumnsAddUp", "表三 disclosed", 23, 22) in found
+    assert ("AppealsAddUp", "表四 reconsideration", 11, 0) in found
+    assert {row[0] for row in rows} == {"OutcomesAddUp", "ColumnsAddUp", "AppealsAddUp"}

@@ -106,8 +106,8 @@ EXPECTED: dict[str, tuple[list[str], list[list[object]]]] = {
     "failed-checks": (
         ["check", "agency", "year", "where", "left", "right", "difference", "report"],
         [
-            ["balance", A, 2020, "表三 总计", 16, 15, 1, "https://w3id.org/govinfo-kg/id/report/5b1e0f3a9c2d4e67/2020"],
-            ["carry-over", A, 2020, "上年结转 vs 2019 结转下年度", 1, 2, -1,
+            ["ApplicationsBalance", A, 2020, "表三 总计", 16, 15, 1, "https://w3id.org/govinfo-kg/id/report/5b1e0f3a9c2d4e67/2020"],
+            ["CarryOverFollowsLastYear", A, 2020, "上年结转 vs 2019 结转下年度", 1, 2, -1,
              "https://w3id.org/govinfo-kg/id/report/5b1e0f3a9c2d4e67/2020"],
         ],
     ),

@@ -30,6 +30,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -389,10 +390,10 @@ class ReportStore:
 
         source = _load(query)
         _prepare(source)  # the same one-line syntax errors as on a Turtle graph
-        substitutions = {ox.Variable(name): _to_ox(term) for name, term in _bindings(source, params).items()}
+        text = _with_values(source.text, _bindings(source, params))
         result = None
         try:
-            result = self.db.query(source.text, use_default_graph_as_union=True, substitutions=substitutions or None)
+            result = self.db.query(text, use_default_graph_as_union=True)
             if not isinstance(result, ox.QuerySolutions):
                 kind = "ASK" if isinstance(result, ox.QueryBoolean) else "CONSTRUCT"
                 raise ResourceError(source.shown, f"only SELECT queries give rows (this is {kind})")
@@ -451,6 +452,34 @@ class ReportStore:
         """One named graph as N-Triples bytes (what a push sends)."""
         triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.db.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         return ox.serialize(_restored(triples), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _with_values(text: str, bindings: Mapping[str, object]) -> str:
+    """The query with its parameters bound by a VALUES block opening its outermost group.
+
+    What rdflib's initBindings does on a Turtle graph. Not Oxigraph's ``substitutions``: they
+    only take variables the query projects, and a parameter such as ``metric_key`` is not one.
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    values = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(_n3(bindings[n]) for n in names)}) }}\n"
+    at = _outer_group(text)
+    return text[: at + 1] + "\n  " + values + text[at + 1 :]
+
+
+def _outer_group(text: str) -> int:
+    """Where the query's outermost group (its WHERE clause) opens: the first ``{`` outside an IRI, a
+    string or a comment after SELECT, ASK or CONSTRUCT."""
+    found = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _blank_out(text), re.I)
+    start = found.end() if found else 0
+    return _blank_out(text).index("{", start)
+
+
+def _blank_out(text: str) -> str:
+    """``text`` with comments, IRIs and strings replaced by spaces (same length), for scanning."""
+    return re.sub(r'#[^\n]*|<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+                  lambda m: " " * len(m.group(0)), text)
 
 
 def _link_ops(values: str) -> list[str]:

@@ -105,6 +105,20 @@ def test_every_shipped_query_answers_the_same_on_store_and_turtle(built):
             assert db.query(info.name) == run_query(info.name, turtle), info.name
 
 
+def test_query_parameters_bind_the_same_on_store_and_turtle(built):
+    # metric_key is not a projected column: Oxigraph's substitutions would refuse it
+    _, store, ttl, _ = built
+    turtle = load_graph(ttl)
+    params = {"metric_key": "applications_received"}
+    with open_store(store) as db:
+        columns, rows = db.query("figure-evidence", params)
+        assert rows and {row[columns.index("metric")] for row in rows} == {"applications_received"}
+        assert (columns, rows) == run_query("figure-evidence", turtle, params)
+        year = rows[0][columns.index("year")]
+        _, of_year = db.query("figure-evidence", {**params, "year": year})
+        assert of_year == [row for row in rows if row[columns.index("year")] == year]
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_cli_query_prints_the_same_on_store_and_turtle(built, fmt):
     _, store, ttl, _ = built

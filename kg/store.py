@@ -181,9 +181,27 @@ def open_store(path: str | Path, *, create: bool = False) -> Iterator["ReportSto
     try:
         yield store
     finally:
+        written = store.written
         store.close()
         del store, db
         gc.collect()  # the RocksDB lock goes with the last reference
+        if written:
+            _purge_logs(path)
+
+
+def _purge_logs(path: Path) -> None:
+    """Open the store once more, which deletes its obsolete write-ahead logs.
+
+    Why: RocksDB deletes a log once its writes are flushed to table files, but the last flush
+    happens as the store closes and the deletion never comes: a build left about 1.8 GB of
+    dead logs beside 750 MB of data (per 1,000 reports) until the next open. Opening costs
+    well under a second; a failure here changes nothing stored.
+    """
+    try:
+        ox.Store(str(path))
+    except Exception:  # noqa: BLE001 - the logs are then deleted by the next open
+        pass
+    gc.collect()
 
 
 # ----------------------------------------------------------------------------- terms
@@ -274,6 +292,7 @@ class ReportStore:
         self._pending_size = 0
         self._limit = 0  # batch()'s limit in bytes; 0: write each report at once
         self._failed: list[KgError] = []
+        self.written = False  # an update was attempted: open_store then purges the logs
 
     def close(self) -> None:
         try:
@@ -351,6 +370,7 @@ class ReportStore:
     # -- writing
 
     def _update(self, text: str, subject: str) -> None:
+        self.written = True
         try:
             self.db.update(text)
         except OSError as error:

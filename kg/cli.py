@@ -207,7 +207,7 @@ def build(
 def _build_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int = 1, scheduler: Optional[str] = None) -> None:
     """``kg build --store``: plan from file hashes, extract new and changed files, store each report."""
     from kg.pipeline import find_inputs, iter_extract
-    from kg.store import open_store
+    from kg.store import open_store, prepare
 
     inputs = find_inputs(paths)
     if inputs.skipped:
@@ -224,17 +224,21 @@ def _build_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int = 1,
                     db.remove(entry)
                     counts["removed"] += 1
             with _workers(jobs, scheduler) as (workers, executor), _progress(len(plan.load), "storing") as advance:
-                # reports are stored as they come, in input order: memory does not grow with the corpus
-                for _file, facts in iter_extract(plan.load, workers, executor, advance):
-                    if isinstance(facts, KgError):
-                        failures.append(facts)
-                        continue
-                    try:
-                        counts[db.put(facts)] += 1
-                    except KgError as error:
-                        if error.path == str(store_dir):
-                            raise
-                        failures.append(error)
+                # reports are stored as they come, in input order: memory does not grow with the
+                # corpus; the workers format each report's triples (prepare), this process writes
+                with db.batch() as unstored:
+                    for _file, report in iter_extract(plan.load, workers, executor, advance, then=prepare):
+                        if isinstance(report, KgError):
+                            failures.append(report)
+                            continue
+                        try:
+                            counts[db.put_prepared(report)] += 1
+                        except KgError as error:
+                            if error.path == str(store_dir):
+                                raise
+                            failures.append(error)
+                counts["added"] -= len(unstored)  # buffered, then refused by the store
+                failures += unstored
             reports, triples = len(db.report_graphs()), db.triple_count()
     except KgError as error:
         _report_failures_list(failures)

@@ -79,18 +79,19 @@ IN_FLIGHT = 4  # tasks queued per worker: keeps every worker busy, bounds memory
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
 
 
-def extract_one(file: str) -> Outcome:
-    """One file's facts, or the error naming it: a value either way, so a worker returns it."""
+def extract_one(file: str, then: Callable[[ReportFacts], object] | None = None) -> Outcome:
+    """One file's facts (or ``then`` of them), or the error naming it: a value either way, so a worker returns it."""
     try:
-        return extract_file(file)
+        facts = extract_file(file)
+        return facts if then is None else then(facts)
     except KgError as error:
         return error
     except (OSError, UnicodeError, ValueError) as error:  # never a traceback for one bad file
         return InputError(file, f"cannot be processed: {error}")
 
 
-def _extract_chunk(files: list[str]) -> list[Outcome]:
-    return [extract_one(file) for file in files]
+def _extract_chunk(files: list[str], then=None) -> list[Outcome]:
+    return [extract_one(file, then) for file in files]
 
 
 def iter_extract(
@@ -98,6 +99,7 @@ def iter_extract(
     jobs: int = 1,
     executor: Executor | None = None,
     on_done: Callable[[str], None] | None = None,
+    then: Callable[[ReportFacts], object] | None = None,
 ) -> Iterator[tuple[str, Outcome]]:
     """``(file, facts or error)`` for each file, in input order, whatever the parallelism.
 
@@ -106,21 +108,26 @@ def iter_extract(
     given, with ``jobs`` as its number of workers. At most ``IN_FLIGHT`` tasks of up to
     ``MAX_CHUNK`` files per worker are pending, so a consumer that stores each result as it
     comes holds a bounded number of reports in memory.
+
+    ``then`` (a module-level function, so that it pickles) is applied to each file's facts
+    in the worker, and its result is yielded instead: work that would otherwise queue up in
+    the consumer runs in parallel too (:func:`kg.store.prepare`). Its errors are outcomes
+    like extraction's.
     """
     files = list(files)
     if executor is None and jobs <= 1:
         for file in files:
-            outcome = extract_one(file)
+            outcome = extract_one(file, then)
             if on_done:
                 on_done(file)
             yield file, outcome
         return
     if executor is not None:
-        yield from _ordered(executor, files, max(jobs, 1), on_done)
+        yield from _ordered(executor, files, max(jobs, 1), on_done, then)
         return
     pool = process_pool(jobs)
     try:
-        yield from _ordered(pool, files, jobs, on_done)
+        yield from _ordered(pool, files, jobs, on_done, then)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -129,19 +136,20 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes forked from a server that has imported kg.extract.
 
     forkserver, not fork: the parent may run threads (a progress bar) and forking a threaded
-    process can deadlock; the server imports kg once, so each worker starts in milliseconds.
+    process can deadlock; the server imports kg once (kg.store too, for :func:`kg.store.prepare`),
+    so each worker starts in milliseconds.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.extract"])
+    context.set_forkserver_preload(["kg.extract", "kg.store"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-def _ordered(executor: Executor, files: list[str], workers: int, on_done) -> Iterator[tuple[str, Outcome]]:
+def _ordered(executor: Executor, files: list[str], workers: int, on_done, then=None) -> Iterator[tuple[str, Outcome]]:
     size = max(1, min(MAX_CHUNK, len(files) // (workers * IN_FLIGHT) or 1))
     pending: deque[tuple[list[str], Future]] = deque()
     for start in range(0, len(files), size):
         chunk = files[start : start + size]
-        pending.append((chunk, executor.submit(_extract_chunk, chunk)))
+        pending.append((chunk, executor.submit(_extract_chunk, chunk, then)))
         if len(pending) >= workers * IN_FLIGHT:
             yield from _collect(*pending.popleft(), on_done)
     while pending:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import quote, unquote
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -132,113 +132,127 @@ def _offset(n: int) -> Literal:
 
 def report_graph(facts: ReportFacts) -> Graph:
     """The triples of one report, as a graph named by the report's IRI (a pure function)."""
+    g = bind_prefixes(Graph(identifier=report_iri(facts), bind_namespaces="none"))
+    for triple in report_triples(facts):
+        g.add(triple)
+    return g
+
+
+Triple = tuple[Node, Node, Node]
+
+
+def report_triples(facts: ReportFacts) -> Iterator[Triple]:
+    """The triples of one report, one by one (a pure function; a triple may come twice).
+
+    Why not a Graph: the store formats them straight into its update (in the extraction
+    workers), and building an rdflib Graph of ~2,400 triples per report only to read it back
+    cost more than the extraction itself.
+    """
     report = report_iri(facts)
-    g = bind_prefixes(Graph(identifier=report, bind_namespaces="none"))
     dist = file_iri(facts.sha256)
 
-    def evidence(holder: URIRef, key: str, ev: Evidence) -> URIRef:
-        node = _evidence(g, report, dist, key, ev)
-        g.add((holder, PROV.wasDerivedFrom, node))
-        return node
+    def evidence(holder: URIRef, key: str, ev: Evidence) -> Iterator[Triple]:
+        node = URIRef(f"{report}/evidence/{evidence_slug(key)}")
+        yield holder, PROV.wasDerivedFrom, node
+        yield from _evidence(node, dist, key, ev)
 
-    g.add((report, RDF.type, DCAT.Dataset))
-    g.add((report, RDF.type, SCHEMA.Report))
-    g.add((report, DCTERMS.conformsTo, FORMAT_IRIS.get((facts.format, facts.edition if facts.format == "standard" else None), KG.StandardTemplate)))
+    yield report, RDF.type, DCAT.Dataset
+    yield report, RDF.type, SCHEMA.Report
+    yield report, DCTERMS.conformsTo, FORMAT_IRIS.get((facts.format, facts.edition if facts.format == "standard" else None), KG.StandardTemplate)
 
-    g.add((dist, RDF.type, DCAT.Distribution))
-    g.add((dist, DCTERMS.identifier, Literal(facts.sha256)))
-    g.add((dist, DCAT.mediaType, media_type_iri(facts.media_type)))
-    g.add((dist, KG.sourcePath, Literal(facts.source)))
-    g.add((report, DCAT.distribution, dist))
+    yield dist, RDF.type, DCAT.Distribution
+    yield dist, DCTERMS.identifier, Literal(facts.sha256)
+    yield dist, DCAT.mediaType, media_type_iri(facts.media_type)
+    yield dist, KG.sourcePath, Literal(facts.source)
+    yield report, DCAT.distribution, dist
 
     agency = None
     if facts.agency is not None:
         name = facts.agency.value
         agency, series = agency_iri(name), series_iri(name)
-        g.add((agency, RDF.type, ORG.Organization))
-        g.add((agency, RDF.type, ORG.FormalOrganization))
-        g.add((agency, SKOS.prefLabel, Literal(agency_key(name), lang="zh")))
-        g.add((series, RDF.type, DCAT.DatasetSeries))
-        g.add((series, DCTERMS.publisher, agency))
-        g.add((series, DCTERMS.title, Literal(f"{agency_key(name)}政府信息公开工作年度报告", lang="zh")))
-        g.add((report, DCTERMS.publisher, agency))
-        g.add((report, DCAT.inSeries, series))
-        evidence(report, "agency", facts.agency.evidence)
+        yield agency, RDF.type, ORG.Organization
+        yield agency, RDF.type, ORG.FormalOrganization
+        yield agency, SKOS.prefLabel, Literal(agency_key(name), lang="zh")
+        yield series, RDF.type, DCAT.DatasetSeries
+        yield series, DCTERMS.publisher, agency
+        yield series, DCTERMS.title, Literal(f"{agency_key(name)}政府信息公开工作年度报告", lang="zh")
+        yield report, DCTERMS.publisher, agency
+        yield report, DCAT.inSeries, series
+        yield from evidence(report, "agency", facts.agency.evidence)
 
     if facts.title is not None:
-        g.add((report, DCTERMS.title, Literal(facts.title.value, lang="zh")))
-        evidence(report, "title", facts.title.evidence)
+        yield report, DCTERMS.title, Literal(facts.title.value, lang="zh")
+        yield from evidence(report, "title", facts.title.evidence)
 
     period = None
     if facts.year is not None:
         period = year_iri(facts.year.value)
-        g.add((report, KG.reportYear, Literal(facts.year.value, datatype=XSD.integer)))
-        g.add((report, SDMX_DIM.refPeriod, period))
-        evidence(report, "year", facts.year.evidence)
+        yield report, KG.reportYear, Literal(facts.year.value, datatype=XSD.integer)
+        yield report, SDMX_DIM.refPeriod, period
+        yield from evidence(report, "year", facts.year.evidence)
 
     if facts.period_start is not None or facts.period_end is not None:
         span = URIRef(f"{report}/period")
-        g.add((report, DCTERMS.temporal, span))
-        g.add((span, RDF.type, DCTERMS.PeriodOfTime))
+        yield report, DCTERMS.temporal, span
+        yield span, RDF.type, DCTERMS.PeriodOfTime
         for key, prop in (("period_start", DCAT.startDate), ("period_end", DCAT.endDate)):
             fact: Fact[str] | None = getattr(facts, key)
             if fact is not None:
-                g.add((span, prop, Literal(fact.value, datatype=XSD.date)))
-                evidence(report, key, fact.evidence)
+                yield span, prop, Literal(fact.value, datatype=XSD.date)
+                yield from evidence(report, key, fact.evidence)
 
     if facts.issued is not None:
-        g.add((report, DCTERMS.issued, Literal(facts.issued.value, datatype=XSD.date)))
-        evidence(report, "issued", facts.issued.evidence)
+        yield report, DCTERMS.issued, Literal(facts.issued.value, datatype=XSD.date)
+        yield from evidence(report, "issued", facts.issued.evidence)
 
     for i, platform in enumerate(facts.platforms):
-        g.add((report, KG.disclosureChannel, KGP[platform.value]))
-        evidence(report, f"platform_types[{i}]", platform.evidence)
+        yield report, KG.disclosureChannel, KGP[platform.value]
+        yield from evidence(report, f"platform_types[{i}]", platform.evidence)
 
     if not facts.contact.is_empty():
-        _contact(g, report, facts, evidence)
+        yield from _contact(report, facts, evidence)
 
-    def observation(obs: URIRef, dataset: URIRef, stat: Stat, key: str) -> None:
-        g.add((obs, RDF.type, QB.Observation))
-        g.add((obs, QB.dataSet, dataset))
+    def observation(obs: URIRef, dataset: URIRef, stat: Stat, key: str) -> Iterator[Triple]:
+        yield obs, RDF.type, QB.Observation
+        yield obs, QB.dataSet, dataset
         if agency is not None:
-            g.add((obs, KG.agency, agency))
+            yield obs, KG.agency, agency
         if period is not None:
-            g.add((obs, SDMX_DIM.refPeriod, period))
-        g.add((obs, KG.metric, KGM[stat.metric]))
+            yield obs, SDMX_DIM.refPeriod, period
+        yield obs, KG.metric, KGM[stat.metric]
         if stat.applicant is not None:
-            g.add((obs, KG.applicantType, KGA[stat.applicant]))
-        g.add((obs, SDMX_MEASURE.obsValue, value_literal(stat.value)))
+            yield obs, KG.applicantType, KGA[stat.applicant]
+        yield obs, SDMX_MEASURE.obsValue, value_literal(stat.value)
         if stat.unit:
-            g.add((obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]))
-        g.add((obs, KG.approximate, Literal(bool(stat.approx))))
-        g.add((obs, KG.sourceReport, report))
-        evidence(obs, key, stat.evidence)
+            yield obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]
+        yield obs, KG.approximate, Literal(bool(stat.approx))
+        yield obs, KG.sourceReport, report
+        yield from evidence(obs, key, stat.evidence)
 
     for metric in sorted(facts.stats):
-        observation(URIRef(f"{report}/obs/{metric}"), KG.disclosureStats, facts.stats[metric], f"stats.{metric}")
+        yield from observation(URIRef(f"{report}/obs/{metric}"), KG.disclosureStats, facts.stats[metric], f"stats.{metric}")
     for stat, (obs, dataset, key) in sorted(((s, _placement(report, s)) for s in facts.observations), key=lambda p: str(p[1][0])):
         if dataset == KG.disclosureStats and stat.metric in facts.stats:
             continue  # the record already holds this metric's figure
-        observation(obs, dataset, stat, key)
+        yield from observation(obs, dataset, stat, key)
     for failure in report_checks(facts):
-        _failure(g, report, failure)
-    return g
+        yield from _failure(report, failure)
 
 
-def _failure(g: Graph, report: URIRef, failure: Failure) -> None:
+def _failure(report: URIRef, failure: Failure) -> Iterator[Triple]:
     """A consistency check the report fails, as a DQV quality annotation on the report."""
     node = URIRef(f"{report}/check/{failure.key}/{failure.part}")
-    g.add((node, RDF.type, KG.CheckFailure))
-    g.add((node, KG.check, KG[failure.check]))
-    g.add((node, KG.sourceReport, report))
-    g.add((node, OA.hasTarget, report))
-    g.add((node, OA.motivatedBy, DQV.qualityAssessment))
-    g.add((node, OA.bodyValue, Literal(failure.message)))
-    g.add((node, KG.checkedPart, Literal(failure.where)))
-    g.add((node, KG.leftValue, value_literal(failure.left)))
-    g.add((node, KG.rightValue, value_literal(failure.right)))
+    yield node, RDF.type, KG.CheckFailure
+    yield node, KG.check, KG[failure.check]
+    yield node, KG.sourceReport, report
+    yield node, OA.hasTarget, report
+    yield node, OA.motivatedBy, DQV.qualityAssessment
+    yield node, OA.bodyValue, Literal(failure.message)
+    yield node, KG.checkedPart, Literal(failure.where)
+    yield node, KG.leftValue, value_literal(failure.left)
+    yield node, KG.rightValue, value_literal(failure.right)
     for kind, stat in failure.figures:
-        g.add((node, KG.comparedFigure, _placement(report, stat, kind)[0]))
+        yield node, KG.comparedFigure, _placement(report, stat, kind)[0]
 
 
 def _placement(report: URIRef, stat: Stat, kind: str | None = None) -> tuple[URIRef, URIRef, str]:
@@ -258,70 +272,68 @@ def _placement(report: URIRef, stat: Stat, kind: str | None = None) -> tuple[URI
     return URIRef(f"{report}/obs/{stat.metric}"), KG.disclosureStats, f"stats.{stat.metric}"
 
 
-def _contact(g: Graph, report: URIRef, facts: ReportFacts, evidence) -> None:
+def _contact(report: URIRef, facts: ReportFacts, evidence) -> Iterator[Triple]:
     c = facts.contact
     contact = URIRef(f"{report}/contact")
-    g.add((report, DCAT.contactPoint, contact))
-    g.add((contact, RDF.type, VCARD.Organization))
+    yield report, DCAT.contactPoint, contact
+    yield contact, RDF.type, VCARD.Organization
     if facts.agency is not None:
-        g.add((contact, VCARD.fn, Literal(facts.agency.value)))
+        yield contact, VCARD.fn, Literal(facts.agency.value)
     if c.address is not None or c.postcode is not None:
         address = URIRef(f"{contact}/address")
-        g.add((contact, VCARD.hasAddress, address))
-        g.add((address, RDF.type, VCARD.Address))
+        yield contact, VCARD.hasAddress, address
+        yield address, RDF.type, VCARD.Address
         if c.address is not None:
-            g.add((address, VCARD["street-address"], Literal(c.address.value)))
-            evidence(contact, "contact.address", c.address.evidence)
+            yield address, VCARD["street-address"], Literal(c.address.value)
+            yield from evidence(contact, "contact.address", c.address.evidence)
         if c.postcode is not None:
-            g.add((address, VCARD["postal-code"], Literal(c.postcode.value)))
-            evidence(contact, "contact.postcode", c.postcode.evidence)
+            yield address, VCARD["postal-code"], Literal(c.postcode.value)
+            yield from evidence(contact, "contact.postcode", c.postcode.evidence)
     for kind, cls, facts_list in (("tel", VCARD.Voice, c.phone), ("fax", VCARD.Fax, c.fax)):
         for i, fact in enumerate(facts_list):
             tel = URIRef(f"{contact}/{kind}-{i}")
-            g.add((contact, VCARD.hasTelephone, tel))
-            g.add((tel, RDF.type, cls))
-            g.add((tel, VCARD.hasValue, tel_iri(fact.value)))
-            evidence(contact, f"contact.{'phone' if kind == 'tel' else 'fax'}[{i}]", fact.evidence)
+            yield contact, VCARD.hasTelephone, tel
+            yield tel, RDF.type, cls
+            yield tel, VCARD.hasValue, tel_iri(fact.value)
+            yield from evidence(contact, f"contact.{'phone' if kind == 'tel' else 'fax'}[{i}]", fact.evidence)
     for i, fact in enumerate(c.email):
-        g.add((contact, VCARD.hasEmail, mailto_iri(fact.value)))
-        evidence(contact, f"contact.email[{i}]", fact.evidence)
+        yield contact, VCARD.hasEmail, mailto_iri(fact.value)
+        yield from evidence(contact, f"contact.email[{i}]", fact.evidence)
     for i, fact in enumerate(c.website):
-        g.add((contact, VCARD.hasURL, web_iri(fact.value)))
-        evidence(contact, f"contact.website[{i}]", fact.evidence)
+        yield contact, VCARD.hasURL, web_iri(fact.value)
+        yield from evidence(contact, f"contact.website[{i}]", fact.evidence)
     if c.person is not None:
         person = URIRef(f"{contact}/person")
-        g.add((contact, KG.contactPerson, person))
-        g.add((person, RDF.type, VCARD.Individual))
-        g.add((person, VCARD.fn, Literal(c.person.value)))
-        evidence(contact, "contact.person", c.person.evidence)
+        yield contact, KG.contactPerson, person
+        yield person, RDF.type, VCARD.Individual
+        yield person, VCARD.fn, Literal(c.person.value)
+        yield from evidence(contact, "contact.person", c.person.evidence)
 
 
-def _evidence(g: Graph, report: URIRef, dist: URIRef, key: str, ev: Evidence) -> URIRef:
-    node = URIRef(f"{report}/evidence/{evidence_slug(key)}")
+def _evidence(node: URIRef, dist: URIRef, key: str, ev: Evidence) -> Iterator[Triple]:
     quote_, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
-    g.add((node, RDF.type, OA.SpecificResource))
-    g.add((node, DCTERMS.identifier, Literal(key)))
-    g.add((node, OA.hasSource, dist))
-    g.add((node, OA.hasSelector, quote_))
-    g.add((quote_, RDF.type, OA.TextQuoteSelector))
-    g.add((quote_, OA.exact, Literal(ev.sentence)))
-    g.add((node, OA.hasSelector, position))
-    g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, _offset(ev.start)))
-    g.add((position, OA.end, _offset(ev.end)))
+    yield node, RDF.type, OA.SpecificResource
+    yield node, DCTERMS.identifier, Literal(key)
+    yield node, OA.hasSource, dist
+    yield node, OA.hasSelector, quote_
+    yield quote_, RDF.type, OA.TextQuoteSelector
+    yield quote_, OA.exact, Literal(ev.sentence)
+    yield node, OA.hasSelector, position
+    yield position, RDF.type, OA.TextPositionSelector
+    yield position, OA.start, _offset(ev.start)
+    yield position, OA.end, _offset(ev.end)
     if ev.page is not None:
         page = URIRef(f"{node}/page")
-        g.add((node, OA.hasSelector, page))
-        g.add((page, RDF.type, OA.FragmentSelector))
-        g.add((page, DCTERMS.conformsTo, RFC3778))
-        g.add((page, RDF.value, Literal(f"page={ev.page}")))
+        yield node, OA.hasSelector, page
+        yield page, RDF.type, OA.FragmentSelector
+        yield page, DCTERMS.conformsTo, RFC3778
+        yield page, RDF.value, Literal(f"page={ev.page}")
     for prop, index in ((KG.tableIndex, ev.table), (KG.tableRow, ev.row), (KG.tableColumn, ev.column)):
         if index is not None:
-            g.add((node, prop, _offset(index)))
-    g.add((node, KG.valueStart, _offset(ev.value_start)))
-    g.add((node, KG.valueEnd, _offset(ev.value_end)))
-    g.add((node, KG.rule, Literal(ev.rule)))
-    return node
+            yield node, prop, _offset(index)
+    yield node, KG.valueStart, _offset(ev.value_start)
+    yield node, KG.valueEnd, _offset(ev.value_end)
+    yield node, KG.rule, Literal(ev.rule)
 
 
 # ---------------------------------------------------------------- many reports
@@ -359,7 +371,7 @@ def build_graph(facts_list: Iterable[ReportFacts]) -> Graph:
     """The union of the reports' graphs plus the series links, with kg's prefixes bound."""
     graph = bind_prefixes(Graph(bind_namespaces="none"))
     for facts in facts_list:
-        for triple in report_graph(facts):
+        for triple in report_triples(facts):
             graph.add(triple)
     return link_series(graph)
 

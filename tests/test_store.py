@@ -331,3 +331,60 @@ def test_new_commands_have_help_with_an_example_and_are_in_the_readme(command):
     assert result.exit_code == 0
     assert "Example: kg " + command in result.stdout.replace("\n", " ")
     assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- writing fast
+
+
+def test_tricky_literals_go_through_n_triples_unchanged(tmp_path):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kg.store import _n3
+
+    texts = ['引号"在此"', "反斜杠\\n不是换行\\", "两行\n第二行\r\n", "制表\t符", "\\u0041 不是 A", "政府信息公开 ©", ""]
+    literals = [Literal(t) for t in texts] + [Literal(t, lang="zh") for t in texts] + [Literal("12", datatype=XSD.nonNegativeInteger)]
+    db = ox.Store(str(tmp_path / "s"))
+    body = "\n".join(f"<http://e/s> <http://e/p{i}> {_n3(term)} ." for i, term in enumerate(literals))
+    db.update(f"INSERT DATA {{ {body} }}")
+    back = {int(q.predicate.value[len("http://e/p"):]): q.object for q in db}
+    for i, term in enumerate(literals):
+        assert back[i].value == str(term) and (back[i].language or None) == (term.language or None), (i, term)
+    assert ox.parse(body.encode(), format=ox.RdfFormat.N_TRIPLES) is not None and len(list(ox.parse(body.encode(), format=ox.RdfFormat.N_TRIPLES))) == len(literals)
+    with pytest.raises(ValueError):
+        _n3(URIRef("http://e/a b"))
+
+
+def test_prepared_in_the_workers_stores_what_put_stores(tmp_path):
+    from kg.pipeline import iter_extract
+    from kg.store import prepare
+
+    files = files_of(corpus(tmp_path / "reports"))
+    with open_store(tmp_path / "one", create=True) as db:
+        for f in files:
+            db.put(extract_file(f))
+        one = db.to_graph()
+    with open_store(tmp_path / "two", create=True) as db, db.batch(limit=200_000) as failed:
+        for _, report in iter_extract(files, jobs=2, then=prepare):
+            assert db.put_prepared(report) == "added"
+    assert not failed
+    assert isomorphic(one, store_graph(tmp_path / "two")) and isomorphic(one, turtle_of(files))
+
+
+def test_a_bad_report_in_a_batch_loses_only_itself(tmp_path):
+    import dataclasses
+
+    from kg.errors import InputError
+    from kg.store import prepare
+
+    files = files_of(corpus(tmp_path / "reports"))
+    reports = [prepare(extract_file(f)) for f in files]
+    bad = dataclasses.replace(reports[3], own=reports[3].own + '\n<http://e/a> <http://e/p> "unterminated .')
+    with open_store(tmp_path / "store", create=True) as db:
+        with db.batch() as failed:
+            for report in [*reports[:3], bad, *reports[4:]]:
+                assert db.put_prepared(report) == "added"
+        assert [type(e) for e in failed] == [InputError] and failed[0].path == files[3]
+        assert sorted(e.path for e in db.entries().values()) == sorted(files[:3] + files[4:])
+    kept = [f for i, f in enumerate(files) if i != 3]
+    assert isomorphic(store_graph(tmp_path / "store"), turtle_of(kept))

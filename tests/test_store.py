@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.extract import extract_file
+from kg.errors import ResourceError
 from kg.graphio import load_graph
 from kg.query import list_queries, run_query
 from kg.rdf import build_graph
@@ -117,6 +118,19 @@ def test_query_parameters_bind_the_same_on_store_and_turtle(built):
         year = rows[0][columns.index("year")]
         _, of_year = db.query("figure-evidence", {**params, "year": year})
         assert of_year == [row for row in rows if row[columns.index("year")] == year]
+
+
+def test_a_broken_query_on_a_store_is_the_same_one_line_error(built, tmp_path):
+    _, store, ttl, _ = built
+    turtle = load_graph(ttl)
+    broken = tmp_path / "broken.rq"
+    broken.write_text("# title: x\n# description: y\nSELECT ?s WHERE {\n  ?s foo:bar ?o .\n}\n", encoding="utf-8")
+    with open_store(store) as db:
+        with pytest.raises(ResourceError) as on_store:
+            db.query(broken)
+    with pytest.raises(ResourceError) as on_turtle:
+        run_query(broken, turtle)
+    assert str(on_store.value) == str(on_turtle.value) == f"{broken}:4: unknown prefix 'foo:' (declare it with PREFIX)"
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])

@@ -31,6 +31,7 @@ from kg.vocab import (
     KGID,
     KGM,
     KGP,
+    KGR,
     KGU,
     OA,
     RFC3778,
@@ -231,6 +232,10 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
 
     for metric in sorted(facts.stats):
         yield from observation(URIRef(f"{report}/obs/{metric}"), KG.disclosureStats, facts.stats[metric], f"stats.{metric}")
+        # the same figure as a direct property of the report (as Wikidata's truthy statements
+        # beside its statement nodes): a question over every report's figure then reads one
+        # triple per report; unit, approximation and provenance stay on the observation
+        yield report, KGR[metric], value_literal(facts.stats[metric].value)
     for stat, (obs, dataset, key) in sorted(((s, _placement(report, s)) for s in facts.observations), key=lambda p: str(p[1][0])):
         if dataset == KG.disclosureStats and stat.metric in facts.stats:
             continue  # the record already holds this metric's figure

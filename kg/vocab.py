@@ -60,6 +60,7 @@ class KG(DefinedNamespace):
     leftValue: URIRef
     rightValue: URIRef
     comparedFigure: URIRef
+    recordMetric: URIRef
 
 
 KGID = Namespace(BASE + "id/")
@@ -67,6 +68,7 @@ KGM = Namespace(BASE + "code/metric/")
 KGP = Namespace(BASE + "code/platform/")
 KGU = Namespace(BASE + "code/unit/")
 KGA = Namespace(BASE + "code/applicant/")
+KGR = Namespace(BASE + "record/")  # a report's record figures as direct properties (kgr:applications_received)
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -87,6 +89,7 @@ PREFIXES: dict[str, Namespace | str] = {
     "kgp": KGP,
     "kgu": KGU,
     "kga": KGA,
+    "kgr": KGR,
     "dcat": DCAT,
     "dcterms": DCTERMS,
     "dqv": DQV,

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from kg.rdf import build_graph, report_graph, report_iri
 from kg.validate import report_of, validate_graph
-from kg.vocab import DCAT, KG, KGM, QB, RDF, SDMX_MEASURE, VCARD
+from kg.vocab import DCAT, KG, KGM, KGR, QB, RDF, SDMX_MEASURE, VCARD
 from rdf_fixtures import ROOT, hand_built_001, other_year
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -84,8 +84,16 @@ def test_bad_postcode(graph, facts):
 
 def test_observation_without_metric(graph, facts):
     graph.remove((obs(facts, "proactive_total"), KG.metric, None))
-    line = one(violations(graph), "metric")
+    line = one(violations(graph), "path kg:metric")
     assert "focus kgid:report/aa24d1a4c98b06fb/2018/obs/proactive_total | path kg:metric | an observation needs exactly one metric" in line
+
+
+def test_direct_record_value_must_repeat_its_observation(graph, facts):
+    report = graph.value(obs(facts, "proactive_total"), KG.sourceReport)
+    assert graph.value(report, KGR.proactive_total) == graph.value(obs(facts, "proactive_total"), SDMX_MEASURE.obsValue)
+    graph.set((report, KGR.proactive_total, Literal(151)))
+    line = one(violations(graph), "check RecordValues")
+    assert line.endswith(f"{KGR.proactive_total} is 151, but the report's record observation of that metric is 150")
 
 
 def test_observation_with_two_values(graph, facts):

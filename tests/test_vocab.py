@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.errors import GraphError, InputError, KgError, NotAReportError, ResourceError
 from kg.resources import ontology_graph, parse_turtle, query_names, query_text, shapes_graph
-from kg.vocab import KG, KGM, KGP, KGU
+from kg.vocab import KG, KGM, KGP, KGR, KGU
 
 # The metrics, platform types and units of facts.md.
 METRICS = """proactive_total applications_received applications_carried_over applications_completed
@@ -77,6 +77,15 @@ def test_metric_scheme_has_every_metric_of_facts_md(onto):
         assert concept == KGM[key]
         assert {o.language for o in onto.objects(concept, SKOS.prefLabel)} >= {"zh", "en"}
         assert {o.language for o in onto.objects(concept, SKOS.definition)} >= {"zh", "en"}
+
+
+def test_every_metric_of_facts_md_has_its_direct_property(onto):
+    declared = {p for p in onto.subjects(RDF.type, OWL.DatatypeProperty) if str(p).startswith(str(KGR))}
+    assert declared == {KGR[key] for key in METRICS}
+    for key in METRICS:
+        assert onto.value(KGR[key], KG.recordMetric) == KGM[key]
+        assert {o.language for o in onto.objects(KGR[key], RDFS.label)} == {"zh", "en"}
+        assert {o.language for o in onto.objects(KGR[key], RDFS.comment)} == {"zh", "en"}
 
 
 def test_platform_scheme_has_trigger_words(onto):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -191,7 +192,12 @@ def build(
         _err("--prune needs --store DIR")
         raise typer.Exit(2)
     output = output or Path("graph.ttl")
-    result = _extract(paths, "building", jobs, scheduler)
+    with _stopped_by_kill() as received:
+        try:
+            result = _extract(paths, "building", jobs, scheduler)
+        except KeyboardInterrupt:
+            _err(f"build interrupted; {output} not written")
+            raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
     _report_failures(result)
     if not result.reports:
         _err("no report could be read; nothing written")
@@ -204,8 +210,40 @@ def build(
     raise typer.Exit(1 if result.failures else 0)
 
 
+@contextmanager
+def _stopped_by_kill() -> Iterator[list[int]]:
+    """SIGTERM (``kill``) stops a build as Ctrl-C does: KeyboardInterrupt unwinds the build, so the
+    worker pool is shut down (no orphaned workers) and the store is closed with whole reports.
+    Yields the list the signal's number is appended to."""
+    received: list[int] = []
+
+    def interrupt(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield received
+        return
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _build_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int = 1, scheduler: Optional[str] = None) -> None:
-    """``kg build --store``: plan from file hashes, extract new and changed files, store each report."""
+    """``kg build --store``: plan from file hashes, extract new and changed files, store each report.
+    Interrupted (Ctrl-C or kill), it exits 130 or 143 with the reports stored so far whole."""
+    with _stopped_by_kill() as received:
+        try:
+            _grow_store(paths, store_dir, prune, jobs, scheduler)
+        except KeyboardInterrupt:
+            _err(f"store {store_dir}: build interrupted; the reports stored before are whole, the others are not in it (run again to go on)")
+            raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
+
+
+def _grow_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int, scheduler: Optional[str]) -> None:
     from kg.pipeline import find_inputs, iter_extract
     from kg.store import open_store, prepare
 

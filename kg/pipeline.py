@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -141,7 +142,12 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.extract", "kg.store"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_leave_interrupts_to_the_parent)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: the parent, which gets it too, shuts the pool down in order."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _ordered(executor: Executor, files: list[str], workers: int, on_done, then=None) -> Iterator[tuple[str, Outcome]]:

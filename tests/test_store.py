@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pyoxigraph as ox
 import pytest
 from rdflib.compare import isomorphic
@@ -256,6 +257,37 @@ def test_a_build_killed_half_way_leaves_whole_reports(tmp_path):
     final = build(str(reports), "--store", str(store))
     assert final.exit_code == 0, final.output
     assert isomorphic(store_graph(store), turtle_of(files_of(reports)))
+
+
+def test_a_killed_parallel_build_stops_its_workers_and_keeps_whole_reports(tmp_path):
+    reports = corpus(tmp_path / "reports")
+    store = tmp_path / "store"
+    process = subprocess.Popen([KG, "build", str(reports), "--store", str(store), "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 60
+    # the resource tracker, the fork server and its two workers: the pool is up and extracting
+    # (killed while the pool is still starting, a worker being born prints Python's traceback)
+    while time.monotonic() < deadline and len(parent.children(recursive=True)) < 4:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    helpers = parent.children(recursive=True)
+    assert len(helpers) >= 4, f"the build started {len(helpers)} helper processes"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert err.strip().splitlines() == [f"kg: store {store}: build interrupted; the reports stored before are whole, "
+                                        "the others are not in it (run again to go on)"]
+    _, alive = psutil.wait_procs(helpers, timeout=30)
+    assert not alive, f"left running: {alive}"
+    with open_store(store) as db:
+        stored = sorted(e.path for e in db.entries().values())
+        graph = db.to_graph()
+    assert len(stored) < len(files_of(reports))
+    assert isomorphic(graph, turtle_of(stored)) if stored else len(graph) == 0
+    final = build(str(reports), "--store", str(store))
+    assert final.exit_code == 0, final.output
+    assert f"{len(stored)} unchanged" in final.stdout
 
 
 # ----------------------------------------------------------------------------- faults

@@ -253,16 +253,6 @@ def _to_rdflib(term):
     return Literal(str(term))
 
 
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    raise ValueError(f"cannot bind {term!r}")
-
-
 def _restored(items):
     """Triples or quads from the store with the offsets' xsd:nonNegativeInteger put back (see _OFFSETS)."""
     for item in items:

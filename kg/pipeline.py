@@ -12,8 +12,11 @@ corpus.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -142,12 +145,62 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.extract", "kg.store"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_leave_interrupts_to_the_parent)
+    multiprocessing.forkserver.ensure_running()  # before signals are held: it would inherit the mask
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        _start_workers(pool, jobs)
+    except BaseException:  # Ctrl-C or kill, held back while the workers started, comes here
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    return pool
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Workers ignore Ctrl-C: the parent, which gets it too, shuts the pool down in order."""
+def _start_workers(pool: ProcessPoolExecutor, jobs: int) -> None:
+    """Start every worker before the pool is used, with Ctrl-C and kill held back meanwhile: a
+    worker whose parent exits while it is being born prints Python's traceback."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        started: set[int] = set()
+        for _ in range(100):  # each round starts the workers still missing (a few ms)
+            started.update(f.result() for f in [pool.submit(os.getpid) for _ in range(jobs)])
+            if len(started) >= jobs:
+                break
+    except Exception:  # noqa: BLE001 - a worker that cannot start fails its first real task, as always
+        pass
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _start_worker(parent: int) -> None:
+    """A worker ignores Ctrl-C (the parent, which gets it too, shuts the pool down in order), does
+    not keep the signals the parent held back while starting it, and exits when the parent is
+    gone, however it ended (even kill -9): no worker outlives its build."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    threading.Thread(target=_exit_with, args=(parent,), name="exit-with-parent", daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while True:
+        time.sleep(1.0)
+        if not _alive(parent):
+            os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs: exists and, where /proc tells, is no zombie (a parent that
+    has ended but is not yet reaped by its own parent counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (macOS): ask the kernel
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
 
 
 def _ordered(executor: Executor, files: list[str], workers: int, on_done, then=None) -> Iterator[tuple[str, Outcome]]:

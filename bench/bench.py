@@ -205,14 +205,14 @@ PARAMETERS = {"figure-evidence": {"metric_key": "applications_received", "year":
 SLOW_S = 5.0  # a query slower than this is timed once at that size (its p95 is that one time)
 
 
-def query_latency(store: Path, size: int, repeat: int) -> None:
+def query_latency(store: Path, size: int, repeat: int, skip: frozenset[str] = frozenset()) -> None:
     from kg.query import list_queries
     from kg.store import open_store
 
     worst = 0.0
     with open_store(store) as db:
-        runs = [(info.name, None) for info in list_queries()]
-        runs += [(name, params) for name, params in PARAMETERS.items()]
+        runs = [(info.name, None) for info in list_queries() if info.name not in skip]
+        runs += [(name, params) for name, params in PARAMETERS.items() if name not in skip]
         for name, params in runs:
             times, rows = [], 0
             for _ in range(repeat):
@@ -276,13 +276,15 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="work in this directory and keep it")
     parser.add_argument("--latency", type=Path, default=None, metavar="STORE",
                         help="only time the shipped queries on this existing store (e.g. one a --keep run left)")
+    parser.add_argument("--skip", default="", metavar="QUERIES",
+                        help="with --latency: queries not to time (comma-separated names), e.g. figure-evidence")
     args = parser.parse_args()
     if args.latency is not None:
         from kg.store import open_store
 
         with open_store(args.latency) as db:
             size = len(db.report_graphs())
-        query_latency(args.latency, size, 7)
+        query_latency(args.latency, size, 7, frozenset(n.strip() for n in args.skip.split(",") if n.strip()))
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     incremental = args.reports or (20000 if 20000 in sizes or max(sizes) > 20000 else max(sizes))

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Union
 
 from kg.errors import InputError, KgError
-from kg.extract import extract_file
 from kg.model import ReportFacts
 from kg.readers import supported
 
@@ -86,6 +85,8 @@ SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
 def extract_one(file: str, then: Callable[[ReportFacts], object] | None = None) -> Outcome:
     """One file's facts (or ``then`` of them), or the error naming it: a value either way, so a worker returns it."""
     try:
+        from kg.extract import extract_file  # here: a build's own process, extracting nothing, need not load spaCy
+
         facts = extract_file(file)
         return facts if then is None else then(facts)
     except KgError as error:

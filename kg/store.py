@@ -62,6 +62,7 @@ SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nq": "nqua
 _PREFIX_DECLS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in (("dcat", DCAT), ("kg", str(KG)), ("dcterms", DCTERMS)))
 _XSD_STRING = str(XSD.string)
 _XSD_INTEGER = str(XSD.integer)
+_XSD_BOOLEAN = str(XSD.boolean)
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # Oxigraph keeps xsd:integer's derived types (xsd:nonNegativeInteger...) as xsd:integer. kg
 # writes character offsets as xsd:nonNegativeInteger (the shapes require it), so what leaves the
@@ -254,6 +255,34 @@ def _to_rdflib(term):
         datatype = term.datatype.value
         return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
     return Literal(str(term))
+
+
+_INTEGER_TYPES = frozenset(str(t) for t in (XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long))
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _cell(term):
+    """A result cell as :func:`kg.query.to_python` makes it, without building an rdflib term
+    for the common kinds (IRIs, strings, integers, booleans): listing 20,000 reports spent more
+    time there than in the query."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return term.value
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return term.value
+        if datatype in _INTEGER_TYPES and _WHOLE.fullmatch(term.value):
+            return int(term.value)
+        if datatype == _XSD_BOOLEAN and term.value in _BOOLEANS:
+            return _BOOLEANS[term.value]
+    if term is None:
+        return None
+    from kg.query import to_python
+
+    return to_python(_to_rdflib(term))
 
 
 def _restored(items):
@@ -531,7 +560,7 @@ class ReportStore:
         kg.query adds it to a Turtle graph), so a query gives the same rows on a store as on a
         Turtle build of the same reports.
         """
-        from kg.query import _bindings, _load, _prepare, to_python
+        from kg.query import _bindings, _load, _prepare
 
         source = _load(query)
         text = _with_values(source.text, _bindings(source, params))
@@ -549,7 +578,7 @@ class ReportStore:
                 kind = "ASK" if isinstance(result, ox.QueryBoolean) else "CONSTRUCT"
                 raise ResourceError(source.shown, f"only SELECT queries give rows (this is {kind})")
             columns = [variable.value for variable in result.variables]
-            rows = [[to_python(_to_rdflib(solution[i])) for i in range(len(columns))] for solution in result]
+            rows = [[_cell(solution[i]) for i in range(len(columns))] for solution in result]
         except KgError:
             raise
         except OSError as error:

@@ -22,9 +22,9 @@ from kg.cli import app
 from kg.extract import extract_file
 from kg.errors import ResourceError
 from kg.graphio import load_graph
-from kg.query import list_queries, run_query
+from kg.query import list_queries, run_query, to_python
 from kg.rdf import build_graph
-from kg.store import SHARED, open_store
+from kg.store import SHARED, _cell, _to_rdflib, open_store
 from kg.vocab import DCAT
 from kg.vocab import KG as KGNS
 from bench.synth import generate
@@ -106,6 +106,20 @@ def test_every_shipped_query_answers_the_same_on_store_and_turtle(built):
     with open_store(store) as db:
         for info in list_queries():
             assert db.query(info.name) == run_query(info.name, turtle), info.name
+
+
+def test_result_cells_are_the_values_rdflib_gives():
+    # the store converts common cells itself (kg.store._cell); every kind must come out as kg.query's
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    terms = [ox.NamedNode("https://example.org/a"), ox.BlankNode("b0"), ox.Literal("公开"), ox.Literal("公开", language="zh"),
+             *(ox.Literal(v, datatype=ox.NamedNode(xsd + t)) for t, v in [
+                 ("integer", "42"), ("integer", "-7"), ("integer", "007"), ("integer", "4.5"), ("nonNegativeInteger", "3"),
+                 ("boolean", "true"), ("boolean", "0"), ("decimal", "1.50"), ("double", "2.5E3"),
+                 ("date", "2023-12-31"), ("gYear", "2023")])]
+    for term in terms:
+        expected = to_python(_to_rdflib(term))
+        assert _cell(term) == expected and type(_cell(term)) is type(expected), term
+    assert _cell(None) is None
 
 
 def test_query_parameters_bind_the_same_on_store_and_turtle(built):

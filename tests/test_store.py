@@ -149,6 +149,46 @@ def test_a_broken_query_on_a_store_is_the_same_one_line_error(built, tmp_path):
     assert str(on_store.value) == str(on_turtle.value) == f"{broken}:4: unknown prefix 'foo:' (declare it with PREFIX)"
 
 
+
+ORDERED = """# title: ordered
+# description: every kind of sort key
+PREFIX kg: <https://w3id.org/govinfo-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX kgr: <https://w3id.org/govinfo-kg/record/>
+SELECT ?agency ?year ?issued ?received ?report ?approx
+WHERE {
+  ?report kg:reportYear ?year ; dcterms:publisher ?agency_iri .
+  ?agency_iri skos:prefLabel ?agency .
+  OPTIONAL { ?report dcterms:issued ?issued }
+  OPTIONAL { ?report kgr:applications_received ?received }
+  OPTIONAL { ?obs kg:sourceReport ?report ; kg:approximate ?approx }
+}
+ORDER BY %s
+"""
+
+
+@pytest.mark.parametrize("keys", [
+    "?agency ?year ?received ?approx ?report",  # strings in Chinese, numbers, booleans, IRIs
+    "DESC(?received) ?issued ?report ?approx",  # unbound cells first, and last when descending
+    "DESC(?year) DESC(?agency) ?issued ?report ?approx",
+    "?mixed ?agency ?year ?report ?approx",  # IRIs and strings in one key: the store sorts
+    "?agency_iri ?year ?report ?approx",  # a key that is not a column: the store sorts
+])
+def test_rows_are_ordered_as_sparql_orders_them(built, tmp_path, keys):
+    # kg sorts a store's rows itself for a closing ORDER BY of columns (kg.store._sort_rows)
+    _, store, ttl, _ = built
+    query = tmp_path / "ordered.rq"
+    text = ORDERED % keys
+    if "?mixed" in keys:
+        text = text.replace("SELECT ?agency", "SELECT ?mixed ?agency").replace(
+            "  ?agency_iri skos:prefLabel ?agency .", "  ?agency_iri skos:prefLabel ?agency .\n  BIND(IF(?year > 2015, ?agency_iri, ?agency) AS ?mixed)")
+    query.write_text(text, encoding="utf-8")
+    with open_store(store) as db:
+        columns, rows = db.query(query)
+    assert len(rows) > 20 and (columns, rows) == run_query(query, load_graph(ttl))
+    assert any(row[columns.index("received")] is None for row in rows)
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_cli_query_prints_the_same_on_store_and_turtle(built, fmt):
     _, store, ttl, _ = built

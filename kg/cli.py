@@ -382,23 +382,35 @@ def query(
     graph: Annotated[Optional[Path], typer.Option("--graph", "-g", help="The Turtle graph to query.")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="Query this store instead (in Oxigraph, over all its graphs).", show_default=False)] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    list_: Annotated[bool, typer.Option("--list", "-l", help="List the shipped queries and exit.")] = False,
+    list_: Annotated[bool, typer.Option("--list", "-l", help="List the shipped queries (and their parameters) and exit.")] = False,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", metavar="NAME=VALUE",
+                     help="Bind a parameter the query declares (see --list); repeat for several.", show_default=False)] = None,
 ) -> None:
     """Run a shipped cross-report query by name, or any SPARQL file, on a graph.
 
     With --store DIR the query runs in the store (Oxigraph) and prints the same rows.
 
-    Example: kg query applications-per-year --graph build/examples.ttl --format csv
+    Examples: kg query applications-per-year --graph build/examples.ttl --format csv
+              kg query figure-evidence --store kg-store -p metric_key=litigation_total -p year=2023
     """
     from kg.query import format_rows, list_queries, run_query
 
     if list_:
         for info in list_queries():
             typer.echo(f"{info.name:<34} {info.title}")
+            for parameter, meaning in info.parameters:
+                typer.echo(f"{'':<36}-p {parameter}=…  {meaning}")
         raise typer.Exit(0)
     if not name or (graph is None) == (store is None):
         _err("give a query name (or --list) and --graph FILE or --store DIR")
         raise typer.Exit(2)
+    params = {}
+    for given in param or []:
+        key, sep, value = given.partition("=")
+        if not sep or not key.strip():
+            _err(f"--param {given!r}: give NAME=VALUE")
+            raise typer.Exit(2)
+        params[key.strip()] = value.strip()
     from kg.graphio import load_graph
 
     try:
@@ -406,9 +418,9 @@ def query(
             from kg.store import open_store
 
             with open_store(store) as db:
-                columns, rows = db.query(name)
+                columns, rows = db.query(name, params)
         else:
-            columns, rows = run_query(name, load_graph(graph))
+            columns, rows = run_query(name, load_graph(graph), params)
     except KgError as error:
         _err(str(error))
         raise typer.Exit(2)

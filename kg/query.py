@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -39,6 +40,8 @@ class QueryInfo:
     title: str
     description: str
     parameters: tuple[tuple[str, str], ...] = ()
+    # parameters whose values are names in a namespace: (parameter, prefix) - see _parameters
+    namespaced: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,15 +87,28 @@ def parse_header(text: str) -> dict[str, str]:
     return header
 
 
-def _parameters(value: str) -> tuple[tuple[str, str], ...]:
-    """``name = meaning; name2 = meaning`` -> ((name, meaning), ...)."""
-    out = []
+_PARAMETER = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z][\w-]*)?:\s*\))?$")
+
+
+def _parameters(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """``name = meaning; name2 (prefix:) = meaning`` -> ((name, meaning), ...), ((name2, prefix), ...).
+
+    ``name2 (prefix:)`` declares that a value given as a bare name (``litigation_total``) binds
+    the IRI ``prefix:litigation_total`` of the query's own PREFIX declarations: a variable
+    bound to an IRI is what a store can look up directly.
+    """
+    out, namespaced = [], []
     for part in value.split(";"):
         name, _, meaning = part.partition("=")
-        name = name.strip().lstrip("?")
-        if name:
-            out.append((name, meaning.strip()))
-    return tuple(out)
+        found = _PARAMETER.match(name.strip())
+        if not found:  # kept, so that binding it says what is wrong with the name
+            if name.strip().lstrip("?"):
+                out.append((name.strip().lstrip("?"), meaning.strip()))
+            continue
+        out.append((found.group(1), meaning.strip()))
+        if found.group(2) is not None or "(" in name:
+            namespaced.append((found.group(1), found.group(2) or ""))
+    return tuple(out), tuple(namespaced)
 
 
 def _info(source: _Source) -> QueryInfo:
@@ -101,7 +117,8 @@ def _info(source: _Source) -> QueryInfo:
         name=source.name,
         title=header.get("title", ""),
         description=header.get("description", ""),
-        parameters=_parameters(header.get("parameters", "")),
+        parameters=_parameters(header.get("parameters", ""))[0],
+        namespaced=_parameters(header.get("parameters", ""))[1],
     )
 
 
@@ -170,10 +187,16 @@ def _term(value: object) -> Literal | URIRef:
     return Literal(text)
 
 
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^<>\s]*)>", re.I)
+_LOCAL_NAME = re.compile(r"^[A-Za-z0-9_][\w.-]*$")
+
+
 def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str, Literal | URIRef]:
     if not params:
         return {}
-    declared = [name for name, _ in _info(source).parameters]
+    info = _info(source)
+    declared = [name for name, _ in info.parameters]
+    namespaced = dict(info.namespaced)
     out = {}
     for name, value in params.items():
         if name not in declared:
@@ -181,8 +204,35 @@ def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str,
             raise ResourceError(source.shown, f"unknown parameter '{name}' (this query takes: {takes})")
         if not _VARIABLE.match(name):
             raise ResourceError(source.shown, f"parameter name '{name}' is not a SPARQL variable name")
-        out[name] = _term(value)
+        out[name] = _named(source, name, namespaced[name], value) if name in namespaced else _term(value)
     return out
+
+
+def _named(source: _Source, name: str, prefix: str, value: object) -> URIRef:
+    """The IRI a namespaced parameter's value names: ``key``, ``prefix:key`` or the full IRI.
+
+    When kg's ontology declares terms in that namespace, the IRI must be one of them: a
+    mistyped key is an error, not an empty answer.
+    """
+    namespace = dict((p or "", ns) for p, ns in _PREFIX_DECL.findall(source.text)).get(prefix)
+    if namespace is None:
+        raise ResourceError(source.shown, f"parameter '{name}' names values in '{prefix}:', which the query does not declare")
+    text = str(value).strip()
+    term = _term(text)
+    if isinstance(term, URIRef):
+        iri = term
+    else:
+        local = text[len(prefix) + 1:] if text.startswith(prefix + ":") else text
+        if not _LOCAL_NAME.match(local):
+            raise ResourceError(source.shown, f"parameter '{name}' takes a name such as {prefix}:… or its part after '{prefix}:', not {text!r}")
+        iri = URIRef(namespace + local)
+    known = {s for s in resources.ontology_subjects() if s.startswith(namespace)}
+    if known and str(iri) not in known:
+        names = sorted(s[len(namespace):] for s in known)
+        close = difflib.get_close_matches(str(iri)[len(namespace):], names, n=3)
+        hint = f"did you mean {' or '.join(close)}?" if close else f"e.g. {', '.join(names[:4])}, …"
+        raise ResourceError(source.shown, f"parameter '{name}': {text!r} is not a known {prefix}: name ({hint})")
+    return iri
 
 
 def _with_ontology(graph: Graph) -> Graph:

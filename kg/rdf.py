@@ -32,6 +32,7 @@ from kg.vocab import (
     KGM,
     KGP,
     KGR,
+    KGO,
     KGU,
     OA,
     RFC3778,
@@ -228,6 +229,10 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
             yield obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]
         yield obs, KG.approximate, Literal(bool(stat.approx))
         yield obs, KG.sourceReport, report
+        if dataset == KG.disclosureStats:
+            # and from the report to it, as Wikidata's p: links an item to its statement: a
+            # question about one metric's figures then finds each report's in one lookup
+            yield report, KGO[stat.metric], obs
         yield from evidence(obs, key, stat.evidence)
 
     for metric in sorted(facts.stats):

@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import ResourceError
 
@@ -73,6 +73,12 @@ def _copy(graph: Graph) -> Graph:
 def ontology_graph() -> Graph:
     """A fresh copy of kg's ontology (ontology/kg.ttl)."""
     return _copy(_graph(*ONTOLOGY))
+
+
+@lru_cache(maxsize=None)
+def ontology_subjects() -> frozenset[str]:
+    """Every IRI the ontology describes (what a namespaced query parameter may name)."""
+    return frozenset(str(s) for s in _graph(*ONTOLOGY).subjects() if isinstance(s, URIRef))
 
 
 def shapes_graph() -> Graph:

@@ -86,6 +86,21 @@ def test_query_list_and_unknown_query(built):
     assert unknown.exit_code == 2 and "no-such-query" in unknown.stderr
 
 
+
+def test_query_parameters_from_the_command_line(built):
+    out, _ = built
+    listed = runner.invoke(app, ["query", "--list"])
+    assert "-p metric_key=…" in listed.stdout
+    result = runner.invoke(app, ["query", "figure-evidence", "-g", str(out), "-p", "metric_key=litigation_total", "-p", "year=2018", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2 and {(r["metric"], r["year"]) for r in rows} == {("litigation_total", 2018)}
+    assert all(r["sentence"] and r["end"] > r["start"] for r in rows)
+    bad = runner.invoke(app, ["query", "figure-evidence", "-g", str(out), "-p", "metric_key"])
+    assert bad.exit_code == 2 and bad.stderr == "kg: --param 'metric_key': give NAME=VALUE\n"
+    unknown = runner.invoke(app, ["query", "figure-evidence", "-g", str(out), "-p", "agency=x"])
+    assert unknown.exit_code == 2 and "unknown parameter 'agency' (this query takes: metric_key, year)" in unknown.stderr
+
 def test_graph_writes_graphml_and_png(built, tmp_path):
     out, _ = built
     result = runner.invoke(app, ["graph", str(out), "-o", str(tmp_path / "g.graphml"), "--png", str(tmp_path / "g.png")])

@@ -190,6 +190,19 @@ def test_figure_evidence_filtered_by_metric_and_year(graph):
     assert {r[1] for r in rows} == {2020} and len(rows) == 15
 
 
+
+def test_a_metric_is_named_by_key_prefixed_name_or_iri(graph):
+    # figure-evidence's metric_key is declared "(kgo:)": the value names the property kgo:{key}
+    assert dict(query_info("figure-evidence").namespaced) == {"metric_key": "kgo"}
+    by_key = run_query("figure-evidence", graph, {"metric_key": "litigation_total"}, with_ontology=False)
+    assert len(by_key[1]) == 6
+    for value in ("kgo:litigation_total", "https://w3id.org/govinfo-kg/observation/litigation_total"):
+        assert run_query("figure-evidence", graph, {"metric_key": value}, with_ontology=False) == by_key
+    with pytest.raises(ResourceError, match=r"'litgation_total' is not a known kgo: name \(did you mean litigation_total"):
+        run_query("figure-evidence", graph, {"metric_key": "litgation_total"})
+    with pytest.raises(ResourceError, match="takes a name such as kgo:"):
+        run_query("figure-evidence", graph, {"metric_key": "litigation total"})
+
 def test_unknown_parameter_is_an_error(graph):
     with pytest.raises(ResourceError, match="unknown parameter 'metric'.*metric_key, year"):
         run_query("figure-evidence", graph, {"metric": "x"})

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from kg.rdf import build_graph, report_graph, report_iri
 from kg.validate import report_of, validate_graph
-from kg.vocab import DCAT, KG, KGM, KGR, QB, RDF, SDMX_MEASURE, VCARD
+from kg.vocab import DCAT, KG, KGM, KGR, KGO, QB, RDF, SDMX_MEASURE, VCARD
 from rdf_fixtures import ROOT, hand_built_001, other_year
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -94,6 +94,18 @@ def test_direct_record_value_must_repeat_its_observation(graph, facts):
     graph.set((report, KGR.proactive_total, Literal(151)))
     line = one(violations(graph), "check RecordValues")
     assert line.endswith(f"{KGR.proactive_total} is 151, but the report's record observation of that metric is 150")
+
+
+
+def test_report_links_to_each_observation_by_metric(graph, facts):
+    report = graph.value(obs(facts, "proactive_total"), KG.sourceReport)
+    assert graph.value(report, KGO.proactive_total) == obs(facts, "proactive_total")
+    assert validate_graph(graph)[0]
+    graph.set((report, KGO.proactive_total, obs(facts, "applications_received")))
+    lines = [line for line in violations(graph) if "check ObservationLinks" in line]
+    assert len(lines) == 2
+    assert lines[0].endswith(f"{KGO.proactive_total} links to {obs(facts, 'applications_received')}, which is not the report's kg:disclosureStats observation of that metric")
+    assert lines[1].endswith(f"the report does not link to its observation {obs(facts, 'proactive_total')} with {KGO.proactive_total}")
 
 
 def test_observation_with_two_values(graph, facts):

@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.errors import GraphError, InputError, KgError, NotAReportError, ResourceError
 from kg.resources import ontology_graph, parse_turtle, query_names, query_text, shapes_graph
-from kg.vocab import KG, KGM, KGP, KGR, KGU
+from kg.vocab import KG, KGM, KGP, KGR, KGO, KGU, QB
 
 # The metrics, platform types and units of facts.md.
 METRICS = """proactive_total applications_received applications_carried_over applications_completed
@@ -86,6 +86,14 @@ def test_every_metric_of_facts_md_has_its_direct_property(onto):
         assert onto.value(KGR[key], KG.recordMetric) == KGM[key]
         assert {o.language for o in onto.objects(KGR[key], RDFS.label)} == {"zh", "en"}
         assert {o.language for o in onto.objects(KGR[key], RDFS.comment)} == {"zh", "en"}
+    # and every metric (of the record or not) its link from a report to the observation (kgo:)
+    metrics = set(onto.subjects(SKOS.inScheme, KG.MetricScheme))
+    links = {p for p in onto.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(KGO))}
+    assert len(links) == len(metrics) > len(METRICS)
+    for link in links:
+        assert onto.value(link, KG.recordMetric) == KGM[str(link)[len(str(KGO)):]] in metrics
+        assert onto.value(link, RDFS.range) == QB.Observation
+        assert {o.language for o in onto.objects(link, RDFS.label)} == {"zh", "en"}
 
 
 def test_platform_scheme_has_trigger_words(onto):

@@ -390,8 +390,9 @@ def query(
 
     With --store DIR the query runs in the store (Oxigraph) and prints the same rows.
 
-    Examples: kg query applications-per-year --graph build/examples.ttl --format csv
-              kg query figure-evidence --store kg-store -p metric_key=litigation_total -p year=2023
+    Example: kg query applications-per-year --graph build/examples.ttl --format csv
+
+    Example: kg query figure-evidence --store kg-store -p metric_key=litigation_total -p year=2023
     """
     from kg.query import format_rows, list_queries, run_query
 

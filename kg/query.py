@@ -87,7 +87,7 @@ def parse_header(text: str) -> dict[str, str]:
     return header
 
 
-_PARAMETER = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z][\w-]*)?:\s*\))?$")
+_PARAMETER = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(\(\s*([A-Za-z][\w-]*)?:\s*\))?$")
 
 
 def _parameters(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -106,19 +106,20 @@ def _parameters(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[st
                 out.append((name.strip().lstrip("?"), meaning.strip()))
             continue
         out.append((found.group(1), meaning.strip()))
-        if found.group(2) is not None or "(" in name:
-            namespaced.append((found.group(1), found.group(2) or ""))
+        if found.group(2):  # "(prefix:)", or "(:)" for the default prefix
+            namespaced.append((found.group(1), found.group(3) or ""))
     return tuple(out), tuple(namespaced)
 
 
 def _info(source: _Source) -> QueryInfo:
     header = parse_header(source.text)
+    parameters, namespaced = _parameters(header.get("parameters", ""))
     return QueryInfo(
         name=source.name,
         title=header.get("title", ""),
         description=header.get("description", ""),
-        parameters=_parameters(header.get("parameters", ""))[0],
-        namespaced=_parameters(header.get("parameters", ""))[1],
+        parameters=parameters,
+        namespaced=namespaced,
     )
 
 

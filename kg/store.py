@@ -657,7 +657,7 @@ _ORDER_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*\?(\w+)", re.I)
 _NUMERIC_TYPES = frozenset(str(XSD[t]) for t in (
     "integer", "decimal", "float", "double", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
     "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
-_ORDERED_TYPES = {_XSD_STRING: "string", str(XSD.boolean): "boolean", str(XSD.date): "date", str(XSD.dateTime): "dateTime"}
+_ORDERED_TYPES = {_XSD_STRING: "string", _XSD_BOOLEAN: "boolean", str(XSD.date): "date", str(XSD.dateTime): "dateTime"}
 
 
 def _closing_order(text: str) -> tuple[int, list[tuple[str, bool]]] | None:

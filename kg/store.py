@@ -34,7 +34,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
+from datetime import date
+from itertools import chain, groupby
+from operator import itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -257,28 +259,50 @@ def _to_rdflib(term):
     return Literal(str(term))
 
 
-_INTEGER_TYPES = frozenset(str(t) for t in (XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long))
 _WHOLE = re.compile(r"[+-]?[0-9]+")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+_SLOW = object()  # "not a common form: convert through rdflib"
+
+
+def _whole(text: str):
+    return int(text) if _WHOLE.fullmatch(text) else _SLOW
+
+
+def _day(text: str):
+    if _DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # e.g. 2023-02-30: rdflib's own handling decides
+            pass
+    return _SLOW
+
+
+# literal datatype -> its lexical form as a Python value (or _SLOW), as rdflib's toPython gives it
+_LITERAL_VALUES = {
+    _XSD_STRING: str,
+    _XSD_BOOLEAN: lambda text: _BOOLEANS.get(text, _SLOW),
+    str(XSD.date): _day,
+    **{str(t): _whole for t in (XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long)},
+}
 
 
 def _cell(term):
     """A result cell as :func:`kg.query.to_python` makes it, without building an rdflib term
-    for the common kinds (IRIs, strings, integers, booleans): listing 20,000 reports spent more
-    time there than in the query."""
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
+    for the common kinds (IRIs, strings, integers, booleans, dates): listing 20,000 reports
+    spent more time there than in the query."""
+    kind = type(term)
+    if kind is ox.Literal:
         if term.language:
             return term.value
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return term.value
-        if datatype in _INTEGER_TYPES and _WHOLE.fullmatch(term.value):
-            return int(term.value)
-        if datatype == _XSD_BOOLEAN and term.value in _BOOLEANS:
-            return _BOOLEANS[term.value]
-    if term is None:
+        convert = _LITERAL_VALUES.get(term.datatype.value)
+        if convert is not None:
+            value = convert(term.value)
+            if value is not _SLOW:
+                return value
+    elif kind is ox.NamedNode:
+        return term.value
+    elif term is None:
         return None
     from kg.query import to_python
 
@@ -689,17 +713,24 @@ def _sort_rows(columns: list[str], terms: list[list], rows: list[list], keys: li
     False when a column mixes kinds of values (an IRI and a string, a number and a date...)
     whose relative order Python's would not match.
     """
-    indexes = []
+    indexes, unbound = [], set()
     for name, descending in keys:
         index = columns.index(name)
-        kinds = {_sort_kind(row[index]) for row in terms if row[index] is not None}
+        kinds = {_sort_kind(row[index]) if row[index] is not None else "unbound" for row in terms}
+        if "unbound" in kinds:
+            kinds.discard("unbound")
+            unbound.add(index)
         if len(kinds) > 1 or None in kinds:
             return False
         indexes.append((index, descending))
+    # one stable sort per run of keys in the same direction, the last run first
     try:
-        for index, descending in reversed(indexes):  # stable sorts, the last key first
-            # unbound first, as SPARQL orders it (and so last when descending)
-            rows.sort(key=lambda row: (row[index] is not None, row[index] if row[index] is not None else 0), reverse=descending)
+        for descending, run in reversed([(d, [i for i, _ in run]) for d, run in groupby(indexes, key=itemgetter(1))]):
+            if unbound.isdisjoint(run):
+                key = itemgetter(*run)
+            else:  # unbound first, as SPARQL orders it (and so last when descending)
+                key = lambda row, run=run: [(row[i] is not None, row[i] if row[i] is not None else 0) for i in run]  # noqa: E731
+            rows.sort(key=key, reverse=descending)
     except TypeError:  # e.g. date-times with and without a time zone
         return False
     return True

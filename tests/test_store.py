@@ -115,7 +115,7 @@ def test_result_cells_are_the_values_rdflib_gives():
              *(ox.Literal(v, datatype=ox.NamedNode(xsd + t)) for t, v in [
                  ("integer", "42"), ("integer", "-7"), ("integer", "007"), ("integer", "4.5"), ("nonNegativeInteger", "3"),
                  ("boolean", "true"), ("boolean", "0"), ("decimal", "1.50"), ("double", "2.5E3"),
-                 ("date", "2023-12-31"), ("gYear", "2023")])]
+                 ("date", "2023-12-31"), ("date", "2023-02-30"), ("date", "2023-12-31Z"), ("gYear", "2023")])]
     for term in terms:
         expected = to_python(_to_rdflib(term))
         assert _cell(term) == expected and type(_cell(term)) is type(expected), term

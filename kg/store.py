@@ -610,7 +610,7 @@ class ReportStore:
                 columns = [variable.value for variable in result.variables]
                 if any(name not in columns for name, _ in keys):
                     return None  # (solutions are computed as they are read: none was)
-                return columns, [[solution[i] for i in range(len(columns))] for solution in result]
+                return columns, [list(solution) for solution in result]  # (faster than indexing each cell)
             except KgError:
                 raise
             except OSError as error:

@@ -210,6 +210,10 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     for i, platform in enumerate(facts.platforms):
         yield report, KG.disclosureChannel, KGP[platform.value]
         yield from evidence(report, f"platform_types[{i}]", platform.evidence)
+    # two counts of what the report states, kept with it: listing every report then reads one
+    # triple each rather than counting (README, Performance); kgsh:ReportCounts checks them
+    yield report, KG.channelCount, Literal(len({p.value for p in facts.platforms}), datatype=XSD.integer)
+    yield report, KG.recordFigureCount, Literal(len(facts.stats), datatype=XSD.integer)
 
     if not facts.contact.is_empty():
         yield from _contact(report, facts, evidence)

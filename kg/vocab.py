@@ -45,6 +45,8 @@ class KG(DefinedNamespace):
     tableIndex: URIRef
     tableRow: URIRef
     tableColumn: URIRef
+    channelCount: URIRef
+    recordFigureCount: URIRef
     # consistency checks (kg.checks)
     CheckFailure: URIRef
     ConsistencyCheck: URIRef

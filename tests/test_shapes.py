@@ -108,6 +108,21 @@ def test_report_links_to_each_observation_by_metric(graph, facts):
     assert lines[1].endswith(f"the report does not link to its observation {obs(facts, 'proactive_total')} with {KGO.proactive_total}")
 
 
+def test_report_counts_are_what_the_report_states(graph, facts):
+    report = graph.value(obs(facts, "proactive_total"), KG.sourceReport)
+    channels = set(graph.objects(report, KG.disclosureChannel))
+    figures = [p for p in graph.predicates(report, None) if str(p).startswith(str(KGR))]
+    assert channels and figures
+    assert graph.value(report, KG.channelCount).toPython() == len(channels) == len({p.value for p in facts.platforms})
+    assert graph.value(report, KG.recordFigureCount).toPython() == len(figures) == len(facts.stats)
+    graph.set((report, KG.channelCount, Literal(len(channels) + 1)))
+    graph.remove((report, KGR.proactive_total, None))
+    lines = [line for line in violations(graph) if "check ReportCounts" in line]
+    assert len(lines) == 2, lines
+    assert lines[0].endswith(f"kg:channelCount is {len(channels) + 1}, but the report names {len(channels)} distinct channels")
+    assert lines[1].endswith(f"kg:recordFigureCount is {len(figures)}, but the report states {len(figures) - 1} record figures (kgr:)")
+
+
 def test_observation_with_two_values(graph, facts):
     graph.add((obs(facts, "proactive_total"), SDMX_MEASURE.obsValue, Literal(151)))
     one(violations(graph), "path sdmx-measure:obsValue", "exactly one value")

@@ -257,6 +257,8 @@ def _grow_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int, sche
         with open_store(store_dir, create=True) as db:
             db.refresh_ontology()
             plan = db.plan(inputs.files)
+            if plan.remapped:
+                typer.echo(f"{len(plan.remapped)} unchanged file(s) were mapped by another version of kg: mapping them again", err=True)
             if prune:
                 for entry in plan.gone:
                     db.remove(entry)

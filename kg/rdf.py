@@ -22,6 +22,7 @@ from rdflib.term import Node
 from kg.atomic import write_text
 from kg.checks import Failure, dataset_of, report_checks
 from kg.model import RECORD_METRICS, Evidence, Fact, ReportFacts, Stat
+from kg.resources import mapping_id
 from kg.vocab import (
     DCAT,
     DQV,
@@ -167,6 +168,7 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     yield dist, DCAT.mediaType, media_type_iri(facts.media_type)
     yield dist, KG.sourcePath, Literal(facts.source)
     yield report, DCAT.distribution, dist
+    yield report, KG.mappedBy, Literal(mapping_id())  # which kg made these triples (a store re-maps on a change)
 
     agency = None
     if facts.agency is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from importlib.resources import files
@@ -102,3 +103,28 @@ def query_text(name: str) -> str:
         known = ", ".join(query_names()) or "none"
         raise ResourceError(f"{QUERIES}/{stem}.rq", f"no such query (known: {known})")
     return read_text(QUERIES, f"{stem}.rq")
+
+
+@lru_cache(maxsize=1)
+def mapping_id() -> str:
+    """What mapped a report: a digest of the kg package's code and lexicons.
+
+    Recorded with each report (``kg:mappedBy``); a store re-maps a stored report whose file is
+    unchanged but whose mapping id differs, so that a newer kg's triples replace an older one's.
+    The shipped ontology, shapes and queries are not part of it: they are no report's triples.
+    """
+    found, pending = [], [(files("kg"), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        for item in folder.iterdir():
+            name = prefix + item.name
+            if item.is_dir():
+                if item.name != "__pycache__" and name not in ("ontology", "shapes", "queries"):
+                    pending.append((item, name + "/"))
+            elif item.name.endswith((".py", ".json")):
+                found.append((name, item))
+    digest = hashlib.sha256()
+    for name, item in sorted(found, key=lambda pair: pair[0]):
+        # relative name and bytes: the same files give the same id wherever kg is installed
+        digest.update(name.encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
+    return "kg-" + digest.hexdigest()[:16]

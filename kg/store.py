@@ -46,6 +46,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError, KgError, ResourceError
 from kg.model import ReportFacts
+from kg.resources import mapping_id
 from kg.vocab import DCAT, KG, KGID, OA, PREFIXES
 
 SHARED = str(KGID["graph/shared"])
@@ -88,13 +89,15 @@ class Entry:
     graph: str
     path: str
     sha256: str
+    mapped_by: str | None = None  # the kg:mappedBy of its triples (None: mapped before kg recorded it)
 
 
 @dataclass
 class Plan:
     """What a build has to do, decided from file hashes before anything is extracted."""
 
-    load: list[str] = field(default_factory=list)  # new or changed files (absolute paths)
+    load: list[str] = field(default_factory=list)  # new or changed files (absolute paths), and those of `remapped`
+    remapped: list[str] = field(default_factory=list)  # unchanged files whose reports another kg mapped
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, stored file with the same bytes)
     gone: list[Entry] = field(default_factory=list)  # stored reports whose file no longer exists
@@ -365,10 +368,12 @@ class ReportStore:
         """The stored reports by absolute source path (read once, then kept up to date)."""
         if self._entries is None:
             rows = self._select(
-                f"{_PREFIX_DECLS}\nSELECT ?g ?path ?sha WHERE {{ GRAPH ?g {{ ?g dcat:distribution ?d . "
-                "?d kg:sourcePath ?path ; dcterms:identifier ?sha } }"
+                f"{_PREFIX_DECLS}\nSELECT ?g ?path ?sha ?mapped WHERE {{ GRAPH ?g {{ ?g dcat:distribution ?d . "
+                "?d kg:sourcePath ?path ; dcterms:identifier ?sha OPTIONAL { ?g kg:mappedBy ?mapped } } }"
             )
-            self._entries = {row[1].value: Entry(row[0].value, row[1].value, row[2].value) for row in rows}
+            self._entries = {
+                row[1].value: Entry(row[0].value, row[1].value, row[2].value, row[3].value if row[3] is not None else None) for row in rows
+            }
             self._graphs = {e.graph: e for e in self._entries.values()}
         return self._entries
 
@@ -398,7 +403,7 @@ class ReportStore:
         by_sha = {}
         for entry in entries.values():
             by_sha.setdefault(entry.sha256, entry)
-        plan = Plan()
+        plan, current = Plan(), mapping_id()
         for given in files:
             path = os.path.abspath(given)
             try:
@@ -409,7 +414,11 @@ class ReportStore:
             stored = entries.get(path)
             twin = by_sha.get(sha)
             if stored is not None and stored.sha256 == sha:
-                plan.unchanged.append(path)
+                if stored.mapped_by == current:
+                    plan.unchanged.append(path)
+                else:  # another kg made its triples: map it again with this one
+                    plan.load.append(path)
+                    plan.remapped.append(path)
             elif twin is not None and twin.path != path and os.path.exists(twin.path):
                 plan.duplicates.append((path, twin.path))
             else:
@@ -487,7 +496,7 @@ class ReportStore:
         if self._limit and iri not in graphs and path not in entries:
             self._pending.append(report)  # a plain addition: buffered
             self._pending_size += report.size
-            self._remember(Entry(iri, path, report.sha256))
+            self._remember(Entry(iri, path, report.sha256, mapping_id()))
             if self._pending_size >= self._limit:
                 self.flush()
             return "added"
@@ -505,7 +514,7 @@ class ReportStore:
         self._change(drop, series | set(report.series), shared, _insert([report]), path)
         for entry in [e for e in entries.values() if e.graph in drop]:
             self._forget(entry)
-        self._remember(Entry(iri, path, report.sha256))
+        self._remember(Entry(iri, path, report.sha256, mapping_id()))
         return "replaced" if before is not None or holder is not None else "added"
 
     @contextmanager

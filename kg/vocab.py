@@ -46,6 +46,7 @@ class KG(DefinedNamespace):
     tableRow: URIRef
     tableColumn: URIRef
     channelCount: URIRef
+    mappedBy: URIRef
     recordFigureCount: URIRef
     # consistency checks (kg.checks)
     CheckFailure: URIRef

@@ -24,6 +24,7 @@ from kg.errors import ResourceError
 from kg.graphio import load_graph
 from kg.query import list_queries, run_query, to_python
 from kg.rdf import build_graph
+from kg.resources import mapping_id
 from kg.store import SHARED, _cell, _to_rdflib, open_store
 from kg.vocab import DCAT
 from kg.vocab import KG as KGNS
@@ -253,6 +254,29 @@ def test_rerun_skips_unchanged_replaces_changed_and_prunes_gone(tmp_path):
     assert pruned.exit_code == 0 and "10 unchanged" in pruned.stdout and "1 removed" in pruned.stdout
     # the replaced report, the removed one and the recomputed series links: as a fresh Turtle build
     assert isomorphic(store_graph(store), turtle_of(files_of(reports)))
+
+
+def test_reports_another_kg_mapped_are_mapped_again(tmp_path):
+    # an upgrade of kg changes the triples of unchanged files: the next build maps them again
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for name in ("003_dcdda86aceaa8777.txt", "004_ff35821c8cc453dd.txt"):
+        shutil.copy(EXAMPLES / name, reports / name)
+    store = tmp_path / "store"
+    assert build(str(reports), "--store", str(store)).exit_code == 0
+    with open_store(store) as db:
+        older, current = db.report_graphs()
+        assert {e.mapped_by for e in db.entries().values()} == {mapping_id()}
+        # what a store built by another kg holds: one report with another mapping id, one without any
+        db.db.update(f"DELETE {{ GRAPH <{older}> {{ ?r <{KGNS.mappedBy}> ?m }} }} INSERT {{ GRAPH <{older}> {{ ?r <{KGNS.mappedBy}> "
+                     f'"kg-0000000000000000" }} }} WHERE {{ GRAPH <{older}> {{ ?r <{KGNS.mappedBy}> ?m }} }} ;'
+                     f"DELETE WHERE {{ GRAPH <{current}> {{ ?r <{KGNS.mappedBy}> ?m }} }}")
+    again = build(str(reports), "--store", str(store))
+    assert again.exit_code == 0 and "0 added, 2 replaced, 0 unchanged" in again.stdout
+    assert "2 unchanged file(s) were mapped by another version of kg: mapping them again" in again.stderr
+    assert isomorphic(store_graph(store), turtle_of(files_of(reports)))
+    settled = build(str(reports), "--store", str(store))
+    assert "0 added, 0 replaced, 2 unchanged" in settled.stdout and "mapping them again" not in settled.stderr
 
 
 def test_two_files_for_one_report(tmp_path):

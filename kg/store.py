@@ -312,6 +312,20 @@ def _cell(term):
     return to_python(_to_rdflib(term))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a query's rows are built: each of the
+    collections that tens of thousands of new row lists set off walks every live object (a
+    tenth to a quarter of a 20,000-row query's time). The rows hold no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _restored(items):
     """Triples or quads from the store with the offsets' xsd:nonNegativeInteger put back (see _OFFSETS)."""
     for item in items:
@@ -631,16 +645,17 @@ class ReportStore:
                 # keep the results, which hold the store (and its lock) open
                 del result
 
-        found = solutions(text[: order[0]], order[1]) if order else None
-        if found is not None:
-            columns, terms = found
+        with _collector_paused():
+            found = solutions(text[: order[0]], order[1]) if order else None
+            if found is not None:
+                columns, terms = found
+                rows = [[_cell(term) for term in row] for row in terms]
+                if _sort_rows(columns, terms, rows, order[1]):
+                    return columns, rows
+            # unordered, or ordered by what Python cannot order as SPARQL does: the store does it all
+            columns, terms = solutions(text)
             rows = [[_cell(term) for term in row] for row in terms]
-            if _sort_rows(columns, terms, rows, order[1]):
-                return columns, rows
-        # unordered, or ordered by what Python cannot order as SPARQL does: the store does it all
-        columns, terms = solutions(text)
-        rows = [[_cell(term) for term in row] for row in terms]
-        return columns, rows
+            return columns, rows
 
     def _data_triples(self):
         graphs = " ".join(f"<{g}>" for g in self.data_graphs())

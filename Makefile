@@ -25,7 +25,7 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python bench/eval_gate.py
 
-bench: $(STAMP)  # figures and targets (~20 min); BENCH_ARGS="--quick" for a smoke run, "--sizes 1000,20000,100000" for the full one
+bench: $(STAMP)  # figures and targets (~80 min: the 20,000-report build takes about an hour); BENCH_ARGS="--quick" for a smoke run, "--sizes 1000,20000,100000" for the full one
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:

@@ -224,13 +224,18 @@ def query_latency(store: Path, size: int, repeat: int, skip: frozenset[str] = fr
                     break
             median = statistics.median(times)
             p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else times[0]
-            worst = max(worst, p95)
+            # a query of PARAMETERS run without them lists everything it can (every figure of the
+            # corpus for figure-evidence): an export, printed but not held to the target
+            export = params is None and name in PARAMETERS
+            worst = worst if export else max(worst, p95)
             shown = name + (" (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "")
             line = f"  {size:>7} reports  {shown:<34} median {median * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  ({rows} rows, {len(times)} runs)"
-            if size == 20000:
+            if export:
+                line += "  (no parameters: everything at once, an export; not held to the target)"
+            elif size == 20000:
                 line += f"  target <= 1 s: {verdict(p95 <= TARGET_QUERY_S)}"
             say(line)
-    say(f"  {size:>7} reports  slowest query p95 {worst * 1000:.1f} ms" + (f"  {verdict(worst <= TARGET_QUERY_S)}" if size == 20000 else ""))
+    say(f"  {size:>7} reports  slowest question p95 {worst * 1000:.1f} ms" + (f"  {verdict(worst <= TARGET_QUERY_S)}" if size == 20000 else ""))
 
 
 def bench_store(work: Path, sizes: list[int], incremental: int, jobs: int, load_n: int, repeat: int) -> None:

@@ -265,12 +265,12 @@ def test_reports_another_kg_mapped_are_mapped_again(tmp_path):
     store = tmp_path / "store"
     assert build(str(reports), "--store", str(store)).exit_code == 0
     with open_store(store) as db:
-        older, current = db.report_graphs()
+        first, second = db.report_graphs()
         assert {e.mapped_by for e in db.entries().values()} == {mapping_id()}
         # what a store built by another kg holds: one report with another mapping id, one without any
-        db.db.update(f"DELETE {{ GRAPH <{older}> {{ ?r <{KGNS.mappedBy}> ?m }} }} INSERT {{ GRAPH <{older}> {{ ?r <{KGNS.mappedBy}> "
-                     f'"kg-0000000000000000" }} }} WHERE {{ GRAPH <{older}> {{ ?r <{KGNS.mappedBy}> ?m }} }} ;'
-                     f"DELETE WHERE {{ GRAPH <{current}> {{ ?r <{KGNS.mappedBy}> ?m }} }}")
+        db.db.update(f"DELETE {{ GRAPH <{first}> {{ ?r <{KGNS.mappedBy}> ?m }} }} INSERT {{ GRAPH <{first}> {{ ?r <{KGNS.mappedBy}> "
+                     f'"kg-0000000000000000" }} }} WHERE {{ GRAPH <{first}> {{ ?r <{KGNS.mappedBy}> ?m }} }} ;'
+                     f"DELETE WHERE {{ GRAPH <{second}> {{ ?r <{KGNS.mappedBy}> ?m }} }}")
     again = build(str(reports), "--store", str(store))
     assert again.exit_code == 0 and "0 added, 2 replaced, 0 unchanged" in again.stdout
     assert "2 unchanged file(s) were mapped by another version of kg: mapping them again" in again.stderr

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, groupby
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
@@ -373,8 +373,7 @@ class ReportStore:
     def _select(self, text: str, **kwargs) -> list[list]:
         try:
             result = self.db.query(text, **kwargs)
-            width = len(result.variables)
-            return [[solution[i] for i in range(width)] for solution in result]
+            return [list(solution) for solution in result]
         except OSError as error:
             raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
 
@@ -737,23 +736,20 @@ def _sort_rows(columns: list[str], terms: list[list], rows: list[list], keys: li
     False when a column mixes kinds of values (an IRI and a string, a number and a date...)
     whose relative order Python's would not match.
     """
-    indexes, unbound = [], set()
+    sorts = []
     for name, descending in keys:
         index = columns.index(name)
-        kinds = {_sort_kind(row[index]) if row[index] is not None else "unbound" for row in terms}
-        if "unbound" in kinds:
-            kinds.discard("unbound")
-            unbound.add(index)
+        cells = [row[index] for row in terms]
+        kinds = {_sort_kind(cell) for cell in cells if cell is not None}
         if len(kinds) > 1 or None in kinds:
             return False
-        indexes.append((index, descending))
-    # one stable sort per run of keys in the same direction, the last run first
+        if None in cells:  # unbound first, as SPARQL orders it (and so last when descending)
+            key = lambda row, i=index: (row[i] is not None, row[i] if row[i] is not None else 0)  # noqa: E731
+        else:
+            key = itemgetter(index)
+        sorts.append((key, descending))
     try:
-        for descending, run in reversed([(d, [i for i, _ in run]) for d, run in groupby(indexes, key=itemgetter(1))]):
-            if unbound.isdisjoint(run):
-                key = itemgetter(*run)
-            else:  # unbound first, as SPARQL orders it (and so last when descending)
-                key = lambda row, run=run: [(row[i] is not None, row[i] if row[i] is not None else 0) for i in run]  # noqa: E731
+        for key, descending in reversed(sorts):  # stable sorts, the last key first
             rows.sort(key=key, reverse=descending)
     except TypeError:  # e.g. date-times with and without a time zone
         return False

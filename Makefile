@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install eval bench clean
+.PHONY: run test install eval quality bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python bench/eval_gate.py
+
+quality: $(STAMP)  # Markdown report of extraction quality per corpus, dev breakdowns and every dev miss/extra
+	$(BIN)/python bench/quality.py
 
 bench: $(STAMP)  # figures and targets (~80 min: the 20,000-report build takes about an hour); BENCH_ARGS="--quick" for a smoke run, "--sizes 1000,20000,100000" for the full one
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

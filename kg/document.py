@@ -26,6 +26,7 @@ HEADING = re.compile(r"(?:^|(?<=[\n。；;:!?！？ ]))([一二三四五六七�
 ATTACHMENT = re.compile(r"(附件|附表)\s*\d+\s*[:：]|(?:^|(?<=[\n。；;!?！？ ]))(附件|附表)\s*[:：]?")
 HEADING_END = re.compile(r"情况|措施|事项|概述|问题|方面|报告")
 SUBHEADING = re.compile(r"\([一二三四五六七八九十]{1,2}\)\s*([^。()]{2,24}?(?:方面|情况|工作))")
+HEADING_LINE_MAX = 80
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
@@ -135,6 +136,7 @@ def _read_meta(text: str) -> tuple[dict[str, Fact[str]], int]:
     meta: dict[str, Fact[str]] = {}
     pos = 0
     end = 0
+    heading_at = None  # a page heading copied above its header lines stays part of the report
     for line in text.split("\n"):
         stripped = line.strip()
         m = META_LINE.match(line)
@@ -149,9 +151,13 @@ def _read_meta(text: str) -> tuple[dict[str, Fact[str]], int]:
             end = pos + len(line) + 1
         elif META_NOISE.match(line):
             end = pos + len(line) + 1
+        elif stripped and heading_at is None and not meta and len(stripped) <= HEADING_LINE_MAX and "。" not in stripped:
+            heading_at = pos
         elif stripped:
             break
         pos += len(line) + 1
+    if heading_at is not None:
+        end = heading_at if meta else end
     return meta, min(end, len(text))
 
 

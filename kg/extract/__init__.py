@@ -19,16 +19,14 @@ from pathlib import Path
 from kg.document import Document, build_document
 from kg.errors import NotAReportError
 from kg.extract.contact import extract_contact
-from kg.extract.header import agency_fallback, issued, period, report_format, title_and_agency
+from kg.extract.agency import find_agency
+from kg.extract.header import is_report, issued, period, report_format, title_and_agency
 from kg.extract.metrics import extract_metrics
 from kg.extract.platforms import extract_platforms
 from kg.extract.statistics_table import extract_statistics_table
 from kg.extract.template import TABLE_METRICS, extract_template
 from kg.model import ReportFacts
 from kg.readers import read_source
-
-REPORT_WORDS = ("信息公开", "政务公开")
-
 
 def extract_file(path: str | Path) -> ReportFacts:
     """Read one report file and extract its facts (raises :class:`kg.errors.KgError`)."""
@@ -37,9 +35,9 @@ def extract_file(path: str | Path) -> ReportFacts:
 
 def extract_document(doc: Document) -> ReportFacts:
     title, agency, year = title_and_agency(doc)
-    if title is None and not _looks_like_report(doc):
+    if title is None and not is_report(doc):
         raise NotAReportError(doc.source.source, "not an annual report on government information disclosure (no 信息公开 report title or wording)")
-    agency = agency or agency_fallback(doc)
+    agency = agency or find_agency(doc)
     start, end = period(doc)
     if year is None and start is not None:
         year = type(start)(int(start.value[:4]), start.evidence)
@@ -75,7 +73,3 @@ def extract_document(doc: Document) -> ReportFacts:
         observations=observations,
     )
 
-
-def _looks_like_report(doc: Document) -> bool:
-    body = doc.body
-    return "报告" in body and sum(body.count(w) for w in REPORT_WORDS) >= 3

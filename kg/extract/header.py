@@ -14,24 +14,35 @@ import re
 from datetime import date
 
 from kg.document import Document, chinese_number
+from kg.extract.agency import NAME
+from kg.lexicon import load
 from kg.model import Fact
 
+HEADER = load("header")
 TITLE = re.compile(
     r"(?P<pre>[^\s。，,;；:：()（）《》“”\"]{0,40}?)"
     r"(?P<year>(?:19|20)\d{2})年度?"
     r"(?P<mid>[^\s。，,;；()（）《》“”\"]{0,30}?)"
-    r"(?:(?:政府|政务)?信息公开|政务公开)[^\s。，,;；()（）《》]{0,8}?(?:报告|年报)"
+    r"(?:(?:政府|政务)?信息公开|政务公开)[^\s。，,;；()（）《》]{0,8}?"
+    r"(?:" + "|".join(HEADER["title_kinds"]["words"]) + ")"
 )
-PERIOD = re.compile(
-    r"(?:统计(?:期限|时限|区间|时间|期间|周期)|所列数据(?:的)?(?:时间范围|时间|期限|时限|区间|范围))[^\d。]{0,8}?"
+DATE_RANGE = re.compile(
     r"(?P<y1>(?:19|20)\d{2})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?\s*"
     r"(?:至|到|—|－|-|~|～)\s*(?:(?P<y2>(?:19|20)\d{2})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
 )
+PERIOD_CUE = re.compile("|".join(HEADER["period"]["cues"]))
+PERIOD_WEAK_CUE = re.compile("|".join(HEADER["period"]["weak_cues"]))
 CN_DIGITS = "〇○零一二三四五六七八九"
 DATE_LINE = re.compile(
     r"(?:^|(?<=[\n。]))[ \t]*(?P<date>(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
     r"|(?P<cy>[〇○零一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日)"
     r"[ \t]*(?=$|\n|附件|附表)",
+    re.M,
+)
+# a signature run into the text around it: ``…厅2019年1月30日更多信息…``
+SIGNED = re.compile(
+    r"(?:^|(?<=[\n。]))[ \t]*" + NAME + r"[ \t]*(?P<date>(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+    r"|(?P<cy>[〇○零一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日)",
     re.M,
 )
 META_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -99,26 +110,29 @@ def _sub_evidence(ev, rule):
     return replace(ev, rule=rule)
 
 
-def agency_fallback(doc: Document) -> Fact[str] | None:
-    publisher = doc.meta.get("发布机构") or doc.meta.get("发文机关")
-    if publisher and len(publisher.value) >= 2:
-        return Fact(publisher.value.replace(" ", ""), _sub_evidence(publisher.evidence, "header.agency_from_page_publisher"))
-    return None
-
-
 def period(doc: Document) -> tuple[Fact[str] | None, Fact[str] | None]:
     for s in doc.sentences:
-        m = PERIOD.search(s.text)
-        if not m:
-            continue
-        y1 = int(m.group("y1"))
-        y2 = int(m.group("y2") or y1)
-        start = iso(y1, int(m.group("m1")), int(m.group("d1")))
-        end = iso(y2, int(m.group("m2")), int(m.group("d2")))
-        if start and end and start <= end:
-            ev = doc.sentence_evidence(s, m, 0, "header.period")
+        for m in DATE_RANGE.finditer(s.text):
+            before = s.text[: m.start()]
+            strong = PERIOD_CUE.search(before) or PERIOD_CUE.search(s.text[m.end():])
+            if not strong and not PERIOD_WEAK_CUE.search(s.text):
+                continue
+            y1 = int(m.group("y1"))
+            y2 = int(m.group("y2") or y1)
+            start = iso(y1, int(m.group("m1")), int(m.group("d1")))
+            end = iso(y2, int(m.group("m2")), int(m.group("d2")))
+            if not (start and end and start <= end):
+                continue
+            if not strong and not (start.endswith("-01") and _month_end(end)):
+                continue
+            ev = doc.sentence_evidence(s, m, 0, "header.period" if strong else "header.period_covered")
             return Fact(start, ev), Fact(end, ev)
     return None, None
+
+
+def _month_end(value: str) -> bool:
+    y, m, d = (int(p) for p in value.split("-"))
+    return iso(y, m, d + 1) is None
 
 
 def _cn_year(text: str) -> int:
@@ -127,17 +141,19 @@ def _cn_year(text: str) -> int:
 
 def issued(doc: Document, year: int | None) -> Fact[str] | None:
     found = None
-    for m in DATE_LINE.finditer(doc.text, doc.body_start):
-        if m.group("y"):
-            value = iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-        else:
-            value = iso(_cn_year(m.group("cy")), chinese_number(m.group("cm")), chinese_number(m.group("cd")))
-        if value and (year is None or year <= int(value[:4]) <= year + 2):
-            found = (value, m)
+    for pattern in (DATE_LINE, SIGNED):
+        for m in pattern.finditer(doc.text, doc.body_start):
+            if m.group("y"):
+                value = iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            else:
+                value = iso(_cn_year(m.group("cy")), chinese_number(m.group("cm")), chinese_number(m.group("cd")))
+            if value and (year is None or year <= int(value[:4]) <= year + 2):
+                if found is None or m.start("date") > found[1].start("date"):
+                    found = (value, m)
     if found:
         value, m = found
         return Fact(value, doc.evidence(m.start("date"), m.end("date"), m.start("date"), m.end("date"), "header.date_line"))
-    for key in ("发布时间", "发布日期", "日期", "时间", "成文日期"):
+    for key in HEADER["issued"]["meta_keys"]:
         fact = doc.meta.get(key)
         if fact:
             m = META_DATE.search(fact.value)
@@ -145,6 +161,16 @@ def issued(doc: Document, year: int | None) -> Fact[str] | None:
             if value:
                 return Fact(value, _sub_evidence(fact.evidence, f"header.page_{key}"))
     return None
+
+
+def is_report(doc: Document) -> bool:
+    """Whether a body without a report heading reads as a disclosure report: it speaks of
+    disclosure often and covers the topics the report's sections do."""
+    cues = HEADER["report_wording"]
+    body = doc.body
+    if sum(body.count(w) for w in cues["disclosure_words"]) < cues["min_mentions"]:
+        return False
+    return sum(1 for words in cues["topics"] if any(w in body for w in words)) >= cues["min_topics"]
 
 
 def report_format(doc: Document, year: int | None) -> tuple[str, str | None]:

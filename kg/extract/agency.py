@@ -1,0 +1,128 @@
+"""The publishing agency when the report's title does not name it.
+
+Reports name their agency in a few fixed places besides the title, tried in this order:
+the signature block that closes the report (``河北省教育厅`` above or before the date), the
+opening sentence (``由…编制``, ``现将…2016年…``, a ``《…年度报告》`` it quotes), the subject of
+the first sentence (``2021年，…厅坚持…``), a saved page's 发布机构 header, the site the report
+is published on (``…网站``) and the contact line (``请与…办公室联系``). A candidate counts only
+as a full name: its place (河北省, 淮安市洪泽区) or a national prefix, a body and one of the
+suffixes agencies' names end with (kg/lexicon/header.json). Where the report refers to itself
+as 我厅/本局/我委, a name of another kind is not its agency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kg.document import Document
+from kg.lexicon import load
+from kg.model import Fact
+
+LEX = load("header")["agency"]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_HAN = r"[\u4e00-\u9fff]"
+_PLACE = (
+    rf"(?:[^\W\d_A-Za-z{''.join(LEX['place_not_first'])}][^\W\d_A-Za-z{''.join(LEX['place_not_inside'])}]{{0,9}}?"
+    rf"(?:{_alternation(LEX['place_suffixes'])}))"
+)
+NAME = (
+    rf"(?:(?:{_PLACE})+|(?:{_alternation(LEX['national_prefixes'])})){_HAN}{{0,16}}?"
+    rf"(?:{_alternation(LEX['suffixes'])})"
+)
+NAME_RE = re.compile(NAME)
+YEAR = r"(?:19|20)\d{2}年度?"
+OPENING = (
+    ("agency.compiled_by", re.compile(rf"(?:{_alternation(LEX['compiled_by'])})(?P<name>{NAME})(?:{_alternation(LEX['compiled_verbs'])})")),
+    ("agency.report_of", re.compile(rf"(?:{_alternation(LEX['report_of'])})(?P<name>{NAME}){YEAR}")),
+    ("agency.quoted_title", re.compile(rf"[《“\"](?P<name>{NAME}){YEAR}[^》”\"。]{{0,20}}?(?:信息公开|政务公开)[^》”\"。]{{0,12}}[》”\"]")),
+)
+SUBJECT = re.compile(rf"(?<!\d)(?:19|20)\d{{2}}年(?:度|以来)?[，,]\s*(?P<name>{NAME})(?={_alternation(LEX['actor_verbs'])})")
+SITE = re.compile(rf"(?P<name>{NAME})(?:门户网站|政府网站|网站|官网|官方网站)")
+CONTACT = re.compile(rf"(?:请与|可与|请联系|联系单位[:：]?)(?P<name>{NAME})(?:[\u4e00-\u9fff]{{0,8}}?)(?:联系|[(（])")
+SIGNATURE_DATE = r"(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+SIGNATURE = re.compile(rf"(?:^|(?<=[\n。]))[ \t]*(?P<name>{NAME})[ \t]*\n?[ \t]*{SIGNATURE_DATE}", re.M)
+OPENING_SPAN = 600  # the opening paragraph of a report, in characters
+
+
+def find_agency(doc: Document) -> Fact[str] | None:
+    """The agency named in the report's own text or its page header, else ``None``."""
+    kind = _self_reference(doc)
+    for found in (_signature(doc), *_opening(doc), _subject(doc), _publisher(doc), _site(doc), _contact(doc)):
+        if found is not None and _fits(found.value, kind):
+            return found
+    return None
+
+
+def _self_reference(doc: Document) -> list[str] | None:
+    """The name endings the report's 我厅/本局… allow (the most frequent kind), or None."""
+    body = doc.body
+    counts = {key: body.count("我" + key) + body.count("本" + key) for key in LEX["self_reference"] if key != "comment"}
+    key, count = max(counts.items(), key=lambda kv: kv[1])
+    if count == 0:
+        return None
+    return LEX["self_reference"][key]
+
+
+def _fits(name: str, endings: list[str] | None) -> bool:
+    return endings is None or name.endswith(tuple(endings))
+
+
+def _fact(doc: Document, base: int, m: re.Match, rule: str) -> Fact[str]:
+    """The name matched in ``doc.text[base:]``."""
+    return Fact(m.group("name"), doc.evidence(base + m.start(), base + m.end(), base + m.start("name"), base + m.end("name"), rule))
+
+
+def _signature(doc: Document) -> Fact[str] | None:
+    # the last name-and-date pair of the report: its signature block
+    text = doc.text
+    tail_start = max(doc.body_start, len(text) - 400)
+    last = None
+    for m in SIGNATURE.finditer(text, tail_start):
+        last = m
+    if last is None:
+        return None
+    name_start = last.start("name")
+    return Fact(last.group("name"), doc.evidence(name_start, last.end(), name_start, last.end("name"), "agency.signature"))
+
+
+def _opening(doc: Document):
+    text = doc.text[doc.body_start: doc.body_start + OPENING_SPAN]
+    for rule, pattern in OPENING:
+        m = pattern.search(text)
+        yield _fact(doc, doc.body_start, m, rule) if m else None
+
+
+def _subject(doc: Document) -> Fact[str] | None:
+    for s in doc.sentences[:12]:
+        m = SUBJECT.search(s.text)
+        if m:
+            return _fact(doc, s.start, m, "agency.first_subject")
+    return None
+
+
+def _publisher(doc: Document) -> Fact[str] | None:
+    publisher = doc.meta.get("发布机构") or doc.meta.get("发文机关")
+    if publisher and len(publisher.value) >= 2:
+        return Fact(publisher.value.replace(" ", ""), replace(publisher.evidence, rule="agency.page_publisher"))
+    return None
+
+
+def _site(doc: Document) -> Fact[str] | None:
+    text = doc.text[doc.body_start: doc.body_start + OPENING_SPAN]
+    m = SITE.search(text)
+    return _fact(doc, doc.body_start, m, "agency.own_site") if m else None
+
+
+def _contact(doc: Document) -> Fact[str] | None:
+    for s in doc.sentences:
+        m = CONTACT.search(s.text)
+        if m:
+            return _fact(doc, s.start, m, "agency.contact_line")
+    return None
+

@@ -14,6 +14,7 @@ import re
 from typing import Iterator
 
 from kg.document import Document, Sentence
+from kg.lexicon import load
 from kg.model import Stat
 
 NUM = r"(?P<pre>约|近|超过|逾|将近)?(?P<n>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<post>余|多)?"
@@ -30,12 +31,19 @@ def _re(pattern: str) -> re.Pattern:
 PROACTIVE = _re(r"主动(?:公开|发布)(?:了)?[^\d。；;，,、]{0,12}?(?:信息|文件)(?:数|数量|总数|总量)?(?:共|达到?|为|计|共计|合计)?\s*{NUM}\s*(?P<unit>条|件)")
 # in the section on proactive disclosure: 新增公开发布信息数达N条 (counted only when it is the one figure)
 PROACTIVE_WEAK = _re(r"(?:公开|发布)[^\d。；;，,、]{0,6}?信息(?:数|数量)?(?:共|达到?|为|计)?\s*{NUM}\s*(?P<unit>条)")
-APPLICATION_VERB = _re(r"(?:收到|受理|接收到?|接到)(?P<gap>[^。；;\d]{0,24}?){NUM}\s*(?P<unit>件|条|个|份)(?P<after>申请)?")
+LEX = load("metrics")
+APPLICATION_VERB = _re(
+    r"(?:收到|受理|接收到?|接到)(?P<gap>[^。；;\d]{0,24}?){NUM}\s*(?P<unit>件|条|个|份)"
+    r"(?P<after>[^。；;，,\d]{0,%d}?申请)?" % LEX["application_after"]["max_gap"]
+)
 APPLICATION_ZERO = _re(r"{NEG}(?:收到|受理|接到|接收到?|发生)(?P<gap>[^。；;\d]{0,24}?)申请")
 COMPLETED = _re(r"(?:办结|答复|回复)(?:了)?(?P<gap>[^。；;\d]{0,8}?){NUM}\s*(?P<unit>件|条)")
 DISCLOSED = _re(r"(?:同意公开|予以公开|全部公开)(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
 PARTIAL = _re(r"(?<!及)(?<!和)部分公开(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
-FEES_ZERO = _re(r"{NEG}(?:任何)?[^。；;\d]{0,10}?(?:收取|收费)|暂不收费|不收取|免费提供|免收|未产生[^。；;\d]{0,6}?费")
+FEES_ZERO = _re(
+    r"{NEG}(?!按)(?:任何)?[^。；;\d]{0,16}?(?:收取|收费)|未产生[^。；;\d]{0,6}?费|"
+    + "|".join(map(re.escape, LEX["fees_not_charged"]["words"]))
+)
 FEES_FIGURE = _re(r"(?:收取[^。；;\d]{0,10}?费(?:用)?|收费(?:金额|总额)?)(?:共|合计|共计|为)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>元|万元)")
 RECON_FIGURE = _re(r"行政复议(?:案件|申请|案)?(?P<gap>[^。；;，,\d]{0,8}?){NUM}\s*(?P<unit>件|起|宗|次)")
 LITIG_FIGURE = _re(r"行政诉讼(?:案件|案)?(?P<gap>[^。；;，,\d]{0,8}?){NUM}\s*(?P<unit>件|起|宗|次)")
@@ -51,7 +59,17 @@ PROPOSALS_ZERO = _re(r"{NEG}(?:收到|承办|办理|接到|涉及)?(?P<gap>[^。
 TOTAL_AFTER = _re(r"^[^。；;]*?(?:共计|合计|总计)\s*(?P<n>\d+)\s*件")
 
 CATEGORY_BEFORE = re.compile(r"应$|其他$|其他应$|类$")
-NOT_APPLICATION = re.compile(r"复议|诉讼|审批|咨询|建议|提案|投诉|举报|来电|来信|信访")
+
+
+def _words(key: str) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, LEX[key]["words"])))
+
+
+NOT_APPLICATION = _words("not_application")
+APPEALS_CONTEXT = _words("appeals_context")
+APPEALS_OTHER_MATTERS = _words("appeals_other_matters")
+NOT_FEES = _words("not_fees")
+COMBINED_PROPOSALS = re.compile("建议(?:" + "|".join(map(re.escape, LEX["combined_proposals"]["joiners"])) + r")[^。；;，,\d]{0,8}?提案")
 APPLICATION_CONTEXT = re.compile(r"信息公开|依申请|公开申请")
 FEES_CONTEXT = re.compile(r"信息公开|依申请|信息处理费|检索|复制|邮寄")
 NOT_APPEALS_NONE = re.compile(r"纠错|败诉|纠正|撤销")
@@ -162,7 +180,7 @@ def _applications(sentences: list[Sentence], out: _Collector) -> None:
 def _fees(sentences: list[Sentence], out: _Collector) -> None:
     for s in sentences:
         in_section = s.section is not None and s.section.kind in ("fees", "other")
-        if not (in_section or FEES_CONTEXT.search(s.text)) or "费" not in s.text:
+        if not (in_section or FEES_CONTEXT.search(s.text)) or "费" not in s.text or NOT_FEES.search(s.text):
             continue
         m = FEES_FIGURE.search(s.text)
         if m:
@@ -180,7 +198,9 @@ def _fees(sentences: list[Sentence], out: _Collector) -> None:
 
 def _appeals(sentences: list[Sentence], out: _Collector) -> None:
     for s in sentences:
-        if "复议" not in s.text and "诉讼" not in s.text:
+        if "复议" not in s.text and "诉讼" not in s.text or APPEALS_OTHER_MATTERS.search(s.text):
+            continue
+        if not (APPEALS_CONTEXT.search(s.text) or s.section is not None and s.section.kind == "appeals"):
             continue
         for m in RECON_FIGURE.finditer(s.text):
             if "诉讼" not in m.group("gap"):
@@ -219,10 +239,10 @@ def _proposals(sentences: list[Sentence], out: _Collector) -> None:
                 out.add("npc_suggestions", s, m, "proposals.npc")
         for pattern in CPPCC_HANDLED if "提案" in s.text else ():
             for m in pattern.finditer(s.text):
-                if "建议" not in m.group("gap"):
+                if "建议" not in m.group("gap") and not _combined_before(s.text, m.start()):
                     out.add("cppcc_proposals", s, m, "proposals.cppcc_handled")
         for m in CPPCC_FIGURE.finditer(s.text):
-            if "建议" not in m.group("gap"):
+            if "建议" not in m.group("gap") and not _combined_before(s.text, m.start()):
                 out.add("cppcc_proposals", s, m, "proposals.cppcc")
         for m in PROPOSALS_ZERO.finditer(s.text):
             if re.search(r"\d", s.text[m.start(): m.end() + 12]):
@@ -233,6 +253,12 @@ def _proposals(sentences: list[Sentence], out: _Collector) -> None:
                 out.add("npc_suggestions", s, m, "proposals.none", value=0, approx=False, group="what", unit=None)
             if "提案" in whats and "政协" in s.text[m.start(): m.end() + 12]:
                 out.add("cppcc_proposals", s, m, "proposals.none", value=0, approx=False, group="what", unit=None)
+
+
+def _combined_before(text: str, start: int) -> bool:
+    """Whether the 提案 matched at ``start`` ends a noun phrase that names 建议 too (建议政协提案)."""
+    before = re.split(r"[，,。；;]", text[max(0, start - 16): start])[-1]
+    return bool(COMBINED_PROPOSALS.search(before + text[start: start + 8]))
 
 
 class _Shifted:

@@ -5,7 +5,8 @@ words of ``kg/lexicon/platforms.json``; each match keeps its trigger as the rule
 trigger counts only when its sentence (or, for a short sentence, the one after it) says
 that information was published, consulted or answered (a cue such as 公开/发布/查阅),
 outside the section on problems and plans, and not inside the agency's own name or a
-contact label (通讯地址). Hotlines count only where questions were answered on them.
+contact label (通讯地址), nor a medium's channel that reported on the agency (…客户端报道).
+Hotlines count only where questions were answered on them.
 """
 
 from __future__ import annotations
@@ -52,11 +53,12 @@ def _patterns():
     cues = re.compile("|".join(map(re.escape, lexicon["cues"])))
     not_cues = re.compile("|".join(map(re.escape, sorted(lexicon["not_cues"], key=len, reverse=True))))
     hotline = re.compile("|".join(map(re.escape, lexicon["hotline_cues"])))
-    return cues, not_cues, hotline, lexicon["not_triggers"]
+    reported_by = re.compile("|".join(map(re.escape, lexicon["reported_by"])))
+    return cues, not_cues, hotline, lexicon["not_triggers"], reported_by
 
 
 def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
-    cues, not_cues, hotline_cues, not_triggers = _patterns()
+    cues, not_cues, hotline_cues, not_triggers, reported_by = _patterns()
     matcher, targets = _matcher()
     body = doc.text
     spacy_doc = _nlp().make_doc(body)
@@ -71,6 +73,8 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
             continue
         if any(body.startswith(bad, start - bad.find(word)) for bad in not_triggers.get(word, []) if word in bad):
             continue
+        if reported_by.match(body, end):
+            continue  # a medium's channel reporting on the agency
         sentence = doc.sentence_at(start)
         if sentence is None or (sentence.section and sentence.section.kind == "problems"):
             continue

@@ -80,3 +80,59 @@ def test_blank_and_slash_cells_are_no_observation_but_zero_is(word_report):
     assert row == {"natural_person": 5, "commercial_enterprise": 0, "legal_service_org": 0, "other_org": 0}
     assert facts.stats["applications_received"].value == 5
     assert facts.stats["applications_carried_over"].value == 0
+
+
+# 表二 of a PDF turned into Markdown: the cells printed on two lines (a figure and its note)
+# were lifted out of the table and printed before it; each row kept two of its three cells.
+LIFTED = "第二十条第（一）项\n22\n（其中修订 16 件）\n55\n（含自然失效 29 件）\n"
+SHORT_ROWS = """第二十条第（五）项
+信息内容本年处理决定数量
+行政许可 0
+| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+|---|---|---|---|
+## 表二：主动公开政府信息情况
+| 规章 | 22 | 235 |
+|---|---|---|
+## 表二：主动公开政府信息情况
+| 行政规范性文件 | 34 | 189 |
+|---|---|---|
+三、收到和处理政府信息公开申请情况
+"""
+PROSE = "（一）主动公开方面\n全年主动公开市政府规章 22 件、市政府及市政府办公厅行\n政规范性文件 34 件、人事任免文件 196 件。\n"
+
+
+def table2(tmp_path, prose, lifted):
+    from kg.document import build_document
+    from kg.extract.template import extract_template
+    from kg.readers import read_source
+
+    path = tmp_path / "report.md"
+    path.write_text("某某市人民政府办公厅2025年政府信息公开工作年度报告\n" + prose + "二、主动公开政府信息情况\n"
+                    + lifted + SHORT_ROWS, encoding="utf-8")
+    stats = extract_template(build_document(read_source(path)), "2021").stats
+    return {k: s.value for k, s in stats.items() if k.startswith(("rules", "normative"))}
+
+
+def test_short_rows_are_placed_by_the_lifted_cells_notes_and_the_text(tmp_path):
+    # the notes name 本年制发 and 本年废止, so 现行有效 is the last printed cell; the text's
+    # 规章 22 件 / 规范性文件 34 件 fix 本年制发; the 废止 cells' rows stay open
+    assert table2(tmp_path, PROSE, LIFTED) == {"rules_issued": 22, "rules_in_force": 235,
+                                               "normative_docs_issued": 34, "normative_docs_in_force": 189}
+
+
+def test_short_rows_without_lifted_cells_keep_only_what_the_text_fixes(tmp_path):
+    # 235 may be 本年废止 or 现行有效: not read
+    assert table2(tmp_path, PROSE, "第二十条第（一）项\n") == {"rules_issued": 22, "normative_docs_issued": 34}
+
+
+def test_short_rows_without_the_text_read_only_the_column_the_notes_leave_out(tmp_path):
+    assert table2(tmp_path, "", LIFTED) == {"rules_in_force": 235, "normative_docs_in_force": 189}
+
+
+def test_a_lifted_note_naming_no_column_places_nothing(tmp_path):
+    assert table2(tmp_path, "", LIFTED.replace("含自然失效", "含")) == {}
+
+
+def test_a_cumulative_or_in_force_count_in_the_text_fixes_no_issued_cell(tmp_path):
+    prose = PROSE.replace("全年主动公开市政府规章", "累计主动公开市政府规章").replace("办公厅行\n政规范性文件", "办公厅现行有效行\n政规范性文件")
+    assert table2(tmp_path, prose, "第二十条第（一）项\n") == {}

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 from typing import Callable, Iterator
 
 from kg.document import Document
@@ -373,6 +374,7 @@ def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigu
     if not anchors:
         return
     view = make_view(doc.text, start + (anchors[0] if anchors[0].group().startswith("第") else anchors[-1]).start(), end)
+    short: list[tuple[list[str], re.Match, int, list[Cell], dict[int, int]]] = []
     # 表二's rows are independent of one another: each label is looked for on its own,
     # followed directly by its figures (a label in the prose is followed by words)
     for label, metric_keys in template[edition]:
@@ -381,13 +383,108 @@ def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigu
             continue
         cells_start, cells_end = _cells_span(view, m.end(), len(view.text))
         stated = _stated_in_text(doc, metric_keys, template.get("text_cues", {}))
-        cells = grid_cells(doc, view.offsets[m.start()], len(metric_keys)) or read_cells(
-            view, cells_start, cells_end, len(metric_keys), _no_check, stated)
+        cells = grid_cells(doc, view.offsets[m.start()], len(metric_keys))
+        if cells is None:
+            separated = _separated_cells(view, cells_start, cells_end)
+            if separated is not None and len(separated) < len(metric_keys):
+                short.append((metric_keys, m, cells_end, separated, stated))
+                continue
+            if separated is not None and len(separated) == len(metric_keys):
+                cells = separated
+            else:
+                cells = read_cells(view, cells_start, cells_end, len(metric_keys), _no_check, stated)
         if cells is None:
             continue
         row_span = view.span(m.start(), cells_end)
         for key, cell in zip(metric_keys, cells):
             _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_TABLE2, unit=template["units"].get(key))
+    if short:
+        _short_rows(doc, view, edition, short, out)
+
+
+def _separated_cells(view: View, start: int, end: int) -> list[Cell] | None:
+    """The cells of a row whose cells are kept apart by column rules (``| 22 | 235 |``):
+    each piece between two rules is one cell, a figure as printed or a blank; None when
+    the row has no rules or a piece holds more than one figure."""
+    text = view.text[start:end]
+    rules = [i for i, ch in enumerate(text) if ch in "|｜"]
+    if not rules:
+        return None
+    bounds = [-1] + rules + [len(text)]
+    cells = []
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        tokens = list(TOKEN.finditer(view.text, start + a + 1, start + b))
+        if not tokens and k in (0, len(bounds) - 2):
+            continue  # before the first rule or after the last: no cell
+        if len(tokens) > 1:
+            return None
+        if tokens:
+            cells.append(Cell(_value(tokens[0].group()), *view.span(tokens[0].start(), tokens[0].end())))
+        else:
+            cells.append(Cell(None, *view.span(start + a, start + a + 1)))
+    return cells
+
+
+def _short_rows(doc: Document, view: View, edition: str, short, out: TemplateFigures) -> None:
+    """Rows that print fewer separated cells than the template has columns.
+
+    A converter of PDF to text lifts a cell printed on several lines (22（其中修订16件）) out of
+    its row and prints it apart, before the table; the row keeps its other cells in order.
+    Which columns the printed cells hold is then open: every placement of them among the
+    columns is a reading. The lifted cells narrow the readings when they account for every
+    missing cell and their notes name their columns (修订 → 本年制发, 失效 → 本年废止):
+    the columns a row lacks are among those. Figures the text states narrow them further;
+    a cell counts only when every remaining reading agrees on it.
+    """
+    template = _template()["table2"]
+    missing = sum(len(keys) - len(cells) for keys, _, _, cells, _ in short)
+    lifted = _lifted_columns(view, template.get("lifted", {}), edition)
+    for metric_keys, m, cells_end, printed, stated in short:
+        n = len(metric_keys)
+        allowed = lifted[1] if lifted is not None and lifted[0] == missing and len(lifted[2]) == n else None
+        readings = []
+        for placed in combinations(range(n), len(printed)):
+            lacking = set(range(n)) - set(placed)
+            if allowed is not None and not lacking <= allowed:
+                continue
+            reading: list[Cell | None] = [None] * n
+            for column, cell in zip(placed, printed):
+                reading[column] = cell
+            readings.append(reading)
+        for index, figure in stated.items():
+            agreeing = [r for r in readings if r[index] is not None and r[index].value == figure]
+            readings = agreeing or readings
+        if not readings:
+            continue
+        row_span = view.span(m.start(), cells_end)
+        for k, key in enumerate(metric_keys):
+            held = {id(r[k]) if r[k] is not None else None for r in readings}
+            cell = readings[0][k]
+            if len(held) == 1 and cell is not None:
+                _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_TABLE2,
+                     unit=template["units"].get(key))
+
+
+def _lifted_columns(view: View, lifted: dict, edition: str) -> tuple[int, set[int], list] | None:
+    """The cells printed apart from 表二's first table, between its heading (第二十条第(一)项)
+    and the next one: how many, and the columns their notes name (None when a note names
+    no column or several)."""
+    columns = lifted.get("columns", {}).get(edition)
+    if not columns:
+        return None
+    heading = re.search(lifted["heading"], view.text)
+    if heading is None:
+        return None
+    following = re.compile(lifted["next_heading"]).search(view.text, heading.end())
+    region_end = following.start() if following else len(view.text)
+    count, named = 0, set()
+    for cell in re.finditer(lifted["cell"], view.text[heading.end():region_end]):
+        hits = {k for k, words in enumerate(columns) if any(w in cell.group("note") for w in words)}
+        if len(hits) != 1:
+            return None
+        count += 1
+        named |= hits
+    return (count, named, columns) if count else None
 
 
 def _stated_in_text(doc: Document, metric_keys: list[str], cues: dict[str, list[str]]) -> dict[int, int]:
@@ -396,8 +493,8 @@ def _stated_in_text(doc: Document, metric_keys: list[str], cues: dict[str, list[
     for index, key in enumerate(metric_keys):
         if key not in cues:
             continue
-        pattern = re.compile(cues[key][0])
-        figures = {int(m.group("n")) for s in doc.sentences for m in pattern.finditer(s.text)}
+        figures = {int(m.group("n")) for pattern in map(re.compile, cues[key]) for s in doc.sentences
+                   for m in pattern.finditer(s.text)}
         if len(figures) == 1:
             stated[index] = figures.pop()
     return stated

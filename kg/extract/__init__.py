@@ -20,7 +20,7 @@ from kg.document import Document, build_document
 from kg.errors import NotAReportError
 from kg.extract.contact import extract_contact
 from kg.extract.agency import find_agency
-from kg.extract.header import is_report, issued, period, report_format, title_and_agency
+from kg.extract.header import is_report, issued, opening_year, period, report_format, title_and_agency
 from kg.extract.metrics import extract_metrics
 from kg.extract.platforms import extract_platforms
 from kg.extract.statistics_table import extract_statistics_table
@@ -41,6 +41,7 @@ def extract_document(doc: Document) -> ReportFacts:
     start, end = period(doc)
     if year is None and start is not None:
         year = type(start)(int(start.value[:4]), start.evidence)
+    year = year or opening_year(doc)
     fmt, edition = report_format(doc, year.value if year else None)
     stats, restated = extract_metrics(doc)
     observations = list(restated)  # stated again, otherwise: for the consistency checks

@@ -30,6 +30,11 @@ DATE_RANGE = re.compile(
     r"(?P<y1>(?:19|20)\d{2})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?\s*"
     r"(?:至|到|—|－|-|~|～)\s*(?:(?P<y2>(?:19|20)\d{2})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
 )
+# an opening sentence that starts with its year, after the section heading it may follow
+OPENING_YEAR = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、[^\d。，,]{0,16}?)?(?P<year>(?:19|20)\d{2})年(?:度|以来)?[，,]")
+OPENING_SENTENCES = 4
+NOT_A_TITLE = re.compile("|".join(map(re.escape, HEADER["agency"]["report_of"])))
+REPORT_FOLLOWS = tuple(HEADER["title_kinds"]["not_followed_by"])
 PERIOD_CUE = re.compile("|".join(HEADER["period"]["cues"]))
 PERIOD_WEAK_CUE = re.compile("|".join(HEADER["period"]["weak_cues"]))
 CN_DIGITS = "〇○零一二三四五六七八九"
@@ -75,6 +80,8 @@ def title_and_agency(doc: Document) -> tuple[Fact[str] | None, Fact[str] | None,
     allowed = {doc.body_start}
     for m in TITLE.finditer(text, doc.body_start, limit):
         at_line_start = m.start() == 0 or text[m.start() - 1] == "\n"
+        if NOT_A_TITLE.match(text, m.start()) or text.startswith(REPORT_FOLLOWS, m.end()):
+            continue  # 现将…2016年政府信息公开工作情况报告如下: a sentence that announces the report
         if m.start() in allowed or at_line_start:
             candidates.append(m)
             allowed.add(m.end())
@@ -128,6 +135,15 @@ def period(doc: Document) -> tuple[Fact[str] | None, Fact[str] | None]:
             ev = doc.sentence_evidence(s, m, 0, "header.period" if strong else "header.period_covered")
             return Fact(start, ev), Fact(end, ev)
     return None, None
+
+
+def opening_year(doc: Document) -> Fact[int] | None:
+    """With no title and no period, the year the opening sentence reports on (2016年，我厅…)."""
+    for s in doc.sentences[:OPENING_SENTENCES]:
+        m = OPENING_YEAR.match(s.text)
+        if m:
+            return Fact(int(m.group("year")), doc.sentence_evidence(s, m, "year", "header.year_from_opening"))
+    return None
 
 
 def _month_end(value: str) -> bool:

@@ -67,6 +67,20 @@ def test_applications_received_figure():
     assert "applications_completed" not in stats  # 100% is a rate, not a count
 
 
+def test_application_noun_after_the_count():
+    body = "（二）依申请公开政府信息情况　　2016年，河北省工业和信息化厅收到2份以信函形式提出的信息公开申请，已按时答复办结。"
+    assert stats_of(body)["applications_received"] == (2, False)
+
+
+@pytest.mark.parametrize("sentence", [
+    "回应网民关切，受理群众网上来信、留言、在线答复咨询、投诉等问题3545件。",
+    "受理书记直通车21件，全部按要求办结。全年受理行政许可申请办件1200件。",
+])
+def test_letters_and_service_cases_are_not_information_requests(sentence):
+    stats = stats_of("三、依申请公开政府信息情况 " + sentence)
+    assert "applications_received" not in stats and "applications_completed" not in stats
+
+
 def test_approvals_are_not_information_requests():
     body = "一、概述 目前，区县已入驻审批服务部门和单位13个，开设窗口26个，共受理申请121510件。"
     assert "applications_received" not in stats_of(body)
@@ -82,6 +96,20 @@ def test_approvals_are_not_information_requests():
 ])
 def test_no_fee_charged_is_a_zero(sentence):
     assert stats_of(sentence)["fees_yuan"] == (0, False)
+
+
+@pytest.mark.parametrize("sentence", [
+    "五、收费及减免情况　　2016年，我厅全部免费为申请人提供政府信息。",
+    "四、政府信息公开的收费及减免情况 2013年度我厅未发生有关政府信息公开方面的收费及免费情况。",
+])
+def test_no_fee_charged_in_other_words_is_a_zero(sentence):
+    assert stats_of(sentence)["fees_yuan"] == (0, False)
+
+
+def test_the_applicant_not_paying_is_not_a_fee_figure():
+    # a row label of the 2021 edition of 表三, about the applicant, not the agency's fees
+    body = "（三）不予处理 1.信访举报投诉类申请 2.重复申请 （六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    assert "fees_yuan" not in stats_of(body)
 
 
 def test_spending_on_disclosure_is_not_a_fee():
@@ -108,6 +136,19 @@ def test_a_figure_for_two_metrics_together_sets_neither():
     assert "reconsideration_total" not in stats and "litigation_total" not in stats
 
 
+def test_appeals_about_other_matters_give_no_disclosure_figure():
+    body = "五、因政府信息公开申请行政复议、提起行政诉讼的情况 2016年，我厅共办理行政复议案件3件，均不涉及政府信息公开。"
+    stats = stats_of(body)
+    assert "reconsideration_total" not in stats
+
+
+def test_appeals_outside_disclosure_are_not_read():
+    # the agency's own caseload of reconsiderations, in its overview, not about disclosure
+    body = "一、概述 2018年，全省人社系统共办理行政复议案件120件，行政诉讼案件45件，依法行政水平不断提高。"
+    stats = stats_of(body)
+    assert "reconsideration_total" not in stats and "litigation_total" not in stats
+
+
 def test_reconsideration_figure_alone():
     body = "五、申请行政复议、提起行政诉讼和申诉的情况 2013年，我局收到以有关政府信息公开行政复议0件。"
     stats = stats_of(body)
@@ -130,6 +171,15 @@ def test_npc_total_handled_and_cppcc_filed_not_submitted():
     stats = stats_of(body)
     assert stats["npc_suggestions"] == (129, False)
     assert stats["cppcc_proposals"] == (159, False)
+
+
+@pytest.mark.parametrize("sentence", [
+    "2021年厅门户网站发布各类信息4818篇。由我厅办理的省人大代表建议政协提案复文共29件，已全部办结并在厅网站相关专栏公开。",
+    "公开省人大代表建议和省政协委员提案复文112条。",
+])
+def test_a_suggestions_and_proposals_figure_sets_neither(sentence):
+    stats = stats_of("（一）主动公开政府信息情况。" + sentence)
+    assert "npc_suggestions" not in stats and "cppcc_proposals" not in stats
 
 
 def test_none_received_sets_both_zero():
@@ -160,6 +210,22 @@ def test_two_wei_one_duan_names_three_platforms():
 def test_agency_named_after_a_medium_is_not_a_channel():
     body = "一、概述\n区广播电视局政务信息公开工作领导小组及时公开了本单位的工作动态。"
     assert platforms_of(body) == []
+
+
+def test_a_medium_reporting_on_the_agency_is_not_its_channel():
+    body = "六、其他需要报告的事项\n2023年11月23日，河北日报客户端报道“河北省教育厅：提升教育领域信息公开水平，更好维护人民群众切身利益”。"
+    assert "app" not in platforms_of(body)
+
+
+def test_a_consultation_line_that_answers_is_a_hotline():
+    body = "二、主动公开情况 12333咨询电话IVR总量达到724.8万人次，人工接听560万人次，解答群众政策咨询。"
+    assert "hotline" in platforms_of(body)
+    assert "hotline" not in platforms_of("如对本报告有任何疑问，请联系我厅办公室，咨询电话：0311-85891885，我们将及时答复。")
+
+
+def test_a_bulletin_the_agency_edits_is_print():
+    body = "另外，我厅将信息刊发、报送工作作为政府信息主动公开的重要渠道，编发《教育信息快报》65期。"
+    assert "print" in platforms_of(body)
 
 
 def test_statistics_row_of_zero_items_is_not_a_channel():

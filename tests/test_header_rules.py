@@ -137,3 +137,9 @@ def test_year_is_not_read_from_a_later_sentence():
     body = ("根据《中华人民共和国政府信息公开条例》等规定，发布本年度报告。我厅高度重视信息公开。我厅主动公开政府信息。"
             "我厅完善制度。我厅加强培训。" + SECTIONS)
     assert facts_of(body).year is None
+
+
+def test_a_name_and_date_inside_a_closing_sentence_is_not_a_signature():
+    body = SECTIONS + "下一步，我厅将继续做好信息公开工作。河北省人民政府办公厅2017年1月5日印发的工作要点将作为依据。"
+    facts = facts_of(body)
+    assert facts.agency is None and facts.issued is None

@@ -45,8 +45,16 @@ OPENING = (
 SUBJECT = re.compile(rf"(?<!\d)(?:19|20)\d{{2}}年(?:度|以来)?[，,]\s*(?P<name>{NAME})(?={_alternation(LEX['actor_verbs'])})")
 SITE = re.compile(rf"(?P<name>{NAME})(?:门户网站|政府网站|网站|官网|官方网站)")
 CONTACT = re.compile(rf"(?:请与|可与|请联系|联系单位[:：]?)(?P<name>{NAME})(?:[\u4e00-\u9fff]{{0,8}}?)(?:联系|[(（])")
-SIGNATURE_DATE = r"(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
-SIGNATURE = re.compile(rf"(?:^|(?<=[\n。]))[ \t]*(?P<name>{NAME})[ \t]*\n?[ \t]*{SIGNATURE_DATE}", re.M)
+DATE = (
+    r"(?P<date>(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+    r"|(?P<cy>[〇○零一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日)"
+)
+# a name, then the date at the end of its line or of the next (a page footer may follow it)
+SIGNATURE = re.compile(
+    rf"(?:^|(?<=[\n。]))[ \t]*(?P<name>{NAME})[ \t]*\n?[ \t]*{DATE}[ \t]*"
+    rf"(?=$|\n|{_alternation(load('header')['signature']['footer_words'])})",
+    re.M,
+)
 OPENING_SPAN = 600  # the opening paragraph of a report, in characters
 
 

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from kg.document import Document, chinese_number
-from kg.extract.agency import NAME
+from kg.extract.agency import DATE, SIGNATURE
 from kg.lexicon import load
 from kg.model import Fact
 
@@ -39,15 +39,7 @@ PERIOD_CUE = re.compile("|".join(HEADER["period"]["cues"]))
 PERIOD_WEAK_CUE = re.compile("|".join(HEADER["period"]["weak_cues"]))
 CN_DIGITS = "〇○零一二三四五六七八九"
 DATE_LINE = re.compile(
-    r"(?:^|(?<=[\n。]))[ \t]*(?P<date>(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
-    r"|(?P<cy>[〇○零一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日)"
-    r"[ \t]*(?=$|\n|附件|附表)",
-    re.M,
-)
-# a signature run into the text around it: ``…厅2019年1月30日更多信息…``
-SIGNED = re.compile(
-    r"(?:^|(?<=[\n。]))[ \t]*" + NAME + r"[ \t]*(?P<date>(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
-    r"|(?P<cy>[〇○零一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日)",
+    r"(?:^|(?<=[\n。]))[ \t]*" + DATE + r"[ \t]*(?=$|\n|附件|附表)",
     re.M,
 )
 META_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -157,7 +149,7 @@ def _cn_year(text: str) -> int:
 
 def issued(doc: Document, year: int | None) -> Fact[str] | None:
     found = None
-    for pattern in (DATE_LINE, SIGNED):
+    for pattern in (DATE_LINE, SIGNATURE):
         for m in pattern.finditer(doc.text, doc.body_start):
             if m.group("y"):
                 value = iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))

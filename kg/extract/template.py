@@ -8,7 +8,10 @@ text), the cells are the figures between one label and the next; when their boun
 are lost (``640020470`` for seven cells) the template's own sums fix them: 表三's 总计
 column is the sum of the six applicant columns, and each 表四 block's 总计 is
 维持 + 纠正 + 其他 + 尚未审结. A cell counts only when every reading that satisfies the sums
-agrees on it; otherwise it is left out, never guessed.
+agrees on it; otherwise it is left out, never guessed. Column rules (``| 22 | 235 |``)
+fix the boundaries themselves; a 表二 row that prints fewer cells than the template's
+columns is placed only as far as the cells printed apart and the text fix it
+(:func:`_short_rows`).
 """
 
 from __future__ import annotations

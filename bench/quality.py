@@ -18,14 +18,23 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))  # one definition of the corpora, eval_gate's
 
-from eval_gate import CORPORA  # noqa: E402
+
+def _eval_gate():
+    # loaded by path: as a script, bench/ comes first on sys.path and `bench` is bench.py
+    spec = importlib.util.spec_from_file_location("eval_gate", ROOT / "bench" / "eval_gate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CORPORA = _eval_gate().CORPORA  # one definition of the corpora
 from kg.atomic import write_text  # noqa: E402
 from kg.errors import KgError  # noqa: E402
 from kg.evaluate import FAMILIES, Score, load_golds, score  # noqa: E402

@@ -42,6 +42,12 @@ def test_several_channel_counts_without_a_total_give_none():
     assert "proactive_total" not in stats_of(body)
 
 
+def test_one_channels_count_among_others_is_not_the_total():
+    body = ("二、主动公开政府信息情况　　（三）充分利用我厅门户网站公开政府信息　　2016年，通过科技厅门户网站主动公开政府信息1700条，"
+            "其中规范性文件1条，领导活动信息5条。（四）利用新媒体公开信息　　“科冀汇”微信公众号全年发布信息800篇。")
+    assert "proactive_total" not in stats_of(body)
+
+
 def test_the_one_figure_in_the_proactive_section_counts():
     body = "二、主动公开政府信息情况\n2018年，新版张店区人民政府门户网站自3月8日正式上线截止2018年12月31日，新增公开发布信息数达9721条，访问量达到735921次。"
     assert stats_of(body)["proactive_total"] == (9721, False)

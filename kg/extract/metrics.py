@@ -69,6 +69,11 @@ NOT_APPLICATION = _words("not_application")
 APPEALS_CONTEXT = _words("appeals_context")
 APPEALS_OTHER_MATTERS = _words("appeals_other_matters")
 NOT_FEES = _words("not_fees")
+CHANNEL = _words("proactive_channels")
+CHANNEL_COUNT = _re(
+    "(?:" + CHANNEL.pattern + r")[^。；;，,\d]{0,20}?(?:" + "|".join(LEX["proactive_channels"]["verbs"])
+    + r")[^。；;，,\d]{0,12}?{NUM}\s*(?:条|篇|期|次)"
+)
 COMBINED_PROPOSALS = re.compile("建议(?:" + "|".join(map(re.escape, LEX["combined_proposals"]["joiners"])) + r")[^。；;，,\d]{0,8}?提案")
 APPLICATION_CONTEXT = re.compile(r"信息公开|依申请|公开申请")
 FEES_CONTEXT = re.compile(r"信息公开|依申请|信息处理费|检索|复制|邮寄")
@@ -144,12 +149,19 @@ def _proactive(doc: Document, sentences: list[Sentence], out: _Collector) -> Non
         for m in PROACTIVE.finditer(s.text):
             if CATEGORY_BEFORE.search(s.text[max(0, m.start() - 4): m.start()]):
                 continue  # 其他应主动公开政府信息N条 names a category, not the total
+            clause = re.split(r"[，,。；;]", s.text[: m.start()])[-1]
+            if CHANNEL.search(clause) and _other_channel_counts(sentences, _number(m.group("n"))):
+                return  # one channel's count among others: no total is stated
             out.add("proactive_total", s, m, "proactive.stated_total")
             return
     weak = [(s, m) for s in sentences if s.section and s.section.kind == "proactive" for m in PROACTIVE_WEAK.finditer(s.text)]
     if len(weak) == 1:
         s, m = weak[0]
         out.add("proactive_total", s, m, "proactive.only_figure_in_section")
+
+
+def _other_channel_counts(sentences: list[Sentence], value) -> bool:
+    return any(_number(m.group("n")) != value for s in sentences for m in CHANNEL_COUNT.finditer(s.text))
 
 
 def _applications(sentences: list[Sentence], out: _Collector) -> None:

@@ -571,7 +571,7 @@ def explain(
     except KgError as error:
         _err(str(error))
         raise typer.Exit(1)
-    typer.echo(f"{record['source']}: {record['title']} ({record['format']})")
+    typer.echo(f"{record['source']}: {record['title'] or '(no title)'} ({record['format']})")
     for key, ev in record["provenance"].items():
         value = _lookup(record, key)
         sentence = ev["sentence"].replace("\n", " ")

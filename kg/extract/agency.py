@@ -82,8 +82,11 @@ def _fits(name: str, endings: list[str] | None) -> bool:
 
 
 def _fact(doc: Document, base: int, m: re.Match, rule: str) -> Fact[str]:
-    """The name matched in ``doc.text[base:]``."""
-    return Fact(m.group("name"), doc.evidence(base + m.start(), base + m.end(), base + m.start("name"), base + m.end("name"), rule))
+    """The name matched in ``doc.text[base:]``, with the sentence it stands in."""
+    value_start, value_end = base + m.start("name"), base + m.end("name")
+    sentence = doc.sentence_at(value_start)
+    start, end = (sentence.start, sentence.end) if sentence else (base + m.start(), base + m.end())
+    return Fact(m.group("name"), doc.evidence(start, max(end, value_end), value_start, value_end, rule))
 
 
 def _signature(doc: Document) -> Fact[str] | None:

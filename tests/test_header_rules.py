@@ -143,3 +143,8 @@ def test_a_name_and_date_inside_a_closing_sentence_is_not_a_signature():
     body = SECTIONS + "下一步，我厅将继续做好信息公开工作。河北省人民政府办公厅2017年1月5日印发的工作要点将作为依据。"
     facts = facts_of(body)
     assert facts.agency is None and facts.issued is None
+
+
+def test_a_government_whose_name_runs_into_zhengfu_xinxi_gongkai():
+    facts = facts_of("2015年桐城市人民政府信息公开工作年度报告\n\n" + SECTIONS)
+    assert (facts.agency.value, facts.year.value) == ("桐城市人民政府", 2015)

@@ -48,6 +48,17 @@ def test_one_channels_count_among_others_is_not_the_total():
     assert "proactive_total" not in stats_of(body)
 
 
+def test_a_running_total_since_the_regulations_is_not_the_years_figure():
+    body = "二、主动公开政府信息情况 截至2015年底，市政府累计主动公开政府信息12,560条；2015年新增主动公开政府信息1,230条，其中机构职能类86条。"
+    assert stats_of(body)["proactive_total"] == (1230, False)
+
+
+def test_one_channels_figure_as_the_only_figure_among_other_channels_is_not_the_total():
+    body = ("二、主动公开政府信息情况 我镇通过市政府门户网站信息公开专栏发布政府信息182条，通过镇村公开栏公开各类信息560余条，"
+            "通过微信公众号推送信息320条。")
+    assert "proactive_total" not in stats_of(body)
+
+
 def test_the_one_figure_in_the_proactive_section_counts():
     body = "二、主动公开政府信息情况\n2018年，新版张店区人民政府门户网站自3月8日正式上线截止2018年12月31日，新增公开发布信息数达9721条，访问量达到735921次。"
     assert stats_of(body)["proactive_total"] == (9721, False)
@@ -85,6 +96,15 @@ def test_application_noun_after_the_count():
 def test_letters_and_service_cases_are_not_information_requests(sentence):
     stats = stats_of("三、依申请公开政府信息情况 " + sentence)
     assert "applications_received" not in stats and "applications_completed" not in stats
+
+
+@pytest.mark.parametrize("sentence", [
+    "2015年共收到政府信息公开申请21件，已全部按期答复，其中同意公开15件，部分公开2件。",
+    "全年受理申请45件。答复情况：予以公开18件，部分公开6件。",
+    "因政府信息公开申请提起行政复议4件，其中维持3件，撤销并责令重新答复1件。",
+])
+def test_one_outcomes_figure_is_not_the_number_completed(sentence):
+    assert "applications_completed" not in stats_of("三、依申请公开政府信息情况 " + sentence)
 
 
 def test_approvals_are_not_information_requests():
@@ -153,6 +173,19 @@ def test_appeals_outside_disclosure_are_not_read():
     body = "一、概述 2018年，全省人社系统共办理行政复议案件120件，行政诉讼案件45件，依法行政水平不断提高。"
     stats = stats_of(body)
     assert "reconsideration_total" not in stats and "litigation_total" not in stats
+
+
+def test_the_agencys_caseload_beside_a_disclosure_clause_is_not_a_disclosure_appeal():
+    body = ("一、概述 全年市政府办理政府信息公开申请26件，办理行政复议案件12件、行政应诉案件8件。"
+            "五、因政府信息公开申请行政复议、提起行政诉讼情况 全年未发生因政府信息公开申请引起的行政复议、行政诉讼。")
+    stats = stats_of(body)
+    assert stats["reconsideration_total"] == (0, False) and stats["litigation_total"] == (0, False)
+
+
+def test_appeal_clauses_joined_to_the_disclosure_clause_count():
+    body = "一、概述 2015年，因政府信息公开申请行政复议3件，提起行政诉讼1件。"
+    stats = stats_of(body)
+    assert stats["reconsideration_total"] == (3, False) and stats["litigation_total"] == (1, False)
 
 
 def test_reconsideration_figure_alone():
@@ -232,6 +265,11 @@ def test_a_consultation_line_that_answers_is_a_hotline():
 def test_a_bulletin_the_agency_edits_is_print():
     body = "另外，我厅将信息刊发、报送工作作为政府信息主动公开的重要渠道，编发《教育信息快报》65期。"
     assert "print" in platforms_of(body)
+
+
+def test_publicity_about_the_regulations_is_not_a_channel():
+    body = "一、概述 利用广播、电视、宣传栏等形式广泛宣传《条例》，并公布了政府信息公开监督举报电话，接受社会监督。"
+    assert platforms_of(body) == []
 
 
 def test_statistics_row_of_zero_items_is_not_a_channel():

@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from kg.extract import extract_file
-from kg.extract.template import TABLE3_CHECK, TABLE4_CHECK, solve
+from kg.extract.template import TABLE3_CHECK, TABLE4_CHECK, _value, solve
 from tests.conftest import DEV
 
 
@@ -136,3 +136,21 @@ def test_a_lifted_note_naming_no_column_places_nothing(tmp_path):
 def test_a_cumulative_or_in_force_count_in_the_text_fixes_no_issued_cell(tmp_path):
     prose = PROSE.replace("全年主动公开市政府规章", "累计主动公开市政府规章").replace("办公厅行\n政规范性文件", "办公厅现行有效行\n政规范性文件")
     assert table2(tmp_path, prose, "第二十条第（一）项\n") == {}
+
+
+def test_a_figure_with_thousands_separators_is_one_cell(tmp_path):
+    # 表二 of a 2021-edition report as a web page runs it together; larger agencies print 1,689
+    text = (DEV / "116_hebei_science_2021.txt").read_text(encoding="utf-8")
+    assert "行政许可1689" in text
+    grouped = tmp_path / "grouped.txt"
+    grouped.write_text(text.replace("行政许可1689", "行政许可1,689"), encoding="utf-8")
+    assert extract_file(grouped).stats["licensing_decisions"].value == 1689
+    # a comma that does not group thousands leaves the cell empty rather than cut at the comma
+    broken = tmp_path / "broken.txt"
+    broken.write_text(text.replace("行政许可1689", "行政许可16,89"), encoding="utf-8")
+    assert "licensing_decisions" not in extract_file(broken).stats
+
+
+def test_table3_cells_with_thousands_separators_meet_the_sum():
+    [solution] = solve(["2,468", "96", "3", "12", "45", "18", "2,642"], 7, TABLE3_CHECK)
+    assert [_value(c[2]) for c in solution] == [2468, 96, 3, 12, 45, 18, 2642]

@@ -37,7 +37,7 @@ APPLICATION_VERB = _re(
     r"(?P<after>[^。；;，,\d]{0,%d}?申请)?" % LEX["application_after"]["max_gap"]
 )
 APPLICATION_ZERO = _re(r"{NEG}(?:收到|受理|接到|接收到?|发生)(?P<gap>[^。；;\d]{0,24}?)申请")
-COMPLETED = _re(r"(?:办结|答复|回复)(?:了)?(?P<gap>[^。；;\d]{0,8}?){NUM}\s*(?P<unit>件|条)")
+COMPLETED = _re(r"(?:办结|答复|回复)(?:了)?(?P<gap>[^。；;，,:：\d]{0,8}?){NUM}\s*(?P<unit>件|条)")
 DISCLOSED = _re(r"(?:同意公开|予以公开|全部公开)(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
 PARTIAL = _re(r"(?<!及)(?<!和)部分公开(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
 FEES_ZERO = _re(
@@ -69,6 +69,11 @@ NOT_APPLICATION = _words("not_application")
 APPEALS_CONTEXT = _words("appeals_context")
 APPEALS_OTHER_MATTERS = _words("appeals_other_matters")
 NOT_FEES = _words("not_fees")
+APPEAL_WORD = re.compile("复议|诉讼")
+OUTCOME = _words("completed_not_outcome")
+OUTCOME_BEFORE = re.compile("|".join(LEX["completed_not_outcome"]["before"]))
+RUNNING_SINCE = re.compile("|".join(LEX["running_total"]["since"]))
+RUNNING_WORD = _words("running_total")
 CHANNEL = _words("proactive_channels")
 CHANNEL_COUNT = _re(
     "(?:" + CHANNEL.pattern + r")[^。；;，,\d]{0,20}?(?:" + "|".join(LEX["proactive_channels"]["verbs"])
@@ -150,18 +155,25 @@ def _proactive(doc: Document, sentences: list[Sentence], out: _Collector) -> Non
             if CATEGORY_BEFORE.search(s.text[max(0, m.start() - 4): m.start()]):
                 continue  # 其他应主动公开政府信息N条 names a category, not the total
             clause = re.split(r"[，,。；;]", s.text[: m.start()])[-1]
-            if CHANNEL.search(clause) and _other_channel_counts(sentences, _number(m.group("n"))):
+            if RUNNING_WORD.search(clause + m.group()) and RUNNING_SINCE.search(s.text[: m.start()]):
+                continue  # 截至2015年底，累计主动公开…: a running total, not the year's
+            if _channel_among_others(sentences, s, m):
                 return  # one channel's count among others: no total is stated
             out.add("proactive_total", s, m, "proactive.stated_total")
             return
     weak = [(s, m) for s in sentences if s.section and s.section.kind == "proactive" for m in PROACTIVE_WEAK.finditer(s.text)]
-    if len(weak) == 1:
+    if len(weak) == 1 and not _channel_among_others(sentences, *weak[0]):
         s, m = weak[0]
         out.add("proactive_total", s, m, "proactive.only_figure_in_section")
 
 
-def _other_channel_counts(sentences: list[Sentence], value) -> bool:
-    return any(_number(m.group("n")) != value for s in sentences for m in CHANNEL_COUNT.finditer(s.text))
+def _channel_among_others(sentences: list[Sentence], s: Sentence, m: re.Match) -> bool:
+    """Whether the figure ``m`` counts one channel (its clause names it) while another
+    channel's count gives a different figure."""
+    if not CHANNEL.search(re.split(r"[，,。；;]", s.text[: m.start()])[-1]):
+        return False
+    value = _number(m.group("n"))
+    return any(_number(c.group("n")) != value for t in sentences for c in CHANNEL_COUNT.finditer(t.text))
 
 
 def _applications(sentences: list[Sentence], out: _Collector) -> None:
@@ -180,7 +192,9 @@ def _applications(sentences: list[Sentence], out: _Collector) -> None:
                 out.add("applications_received", s, m, "applications.received")
         if s.section and s.section.kind == "applications" or "申请" in s.text:
             for m in COMPLETED.finditer(s.text):
-                if not NOT_APPLICATION.search(m.group("gap")):
+                if NOT_APPLICATION.search(m.group("gap")) or OUTCOME.search(m.group("gap")):
+                    continue
+                if not OUTCOME_BEFORE.search(s.text[max(0, m.start() - 6): m.start()]):
                     out.add("applications_completed", s, m, "applications.completed")
             for m in DISCLOSED.finditer(s.text):
                 if not re.search(r"及|和|与", m.group("gap")):
@@ -208,16 +222,34 @@ def _fees(sentences: list[Sentence], out: _Collector) -> None:
                     restatement="fees_yuan" in out.stats)
 
 
+def _appeal_about_disclosure(text: str, at: int) -> bool:
+    """Whether the appeal figure at ``at`` is said to be about disclosure: in its own clause, or
+    in an earlier one joined to it by clauses that all speak of appeals
+    (因政府信息公开申请行政复议3件，提起行政诉讼1件), not by a clause about something else
+    (…办理政府信息公开申请26件，办理行政复议案件12件)."""
+    clauses = re.split(r"[，,；;]", text[:at])
+    clauses[-1] += text[at: at + 12]
+    for k, clause in enumerate(reversed(clauses)):
+        if k and not APPEAL_WORD.search(clause):
+            return False
+        if APPEALS_CONTEXT.search(clause):
+            return True
+    return False
+
+
 def _appeals(sentences: list[Sentence], out: _Collector) -> None:
     for s in sentences:
         if "复议" not in s.text and "诉讼" not in s.text or APPEALS_OTHER_MATTERS.search(s.text):
             continue
         if not (APPEALS_CONTEXT.search(s.text) or s.section is not None and s.section.kind == "appeals"):
             continue
+        in_section = s.section is not None and s.section.kind == "appeals"
         for m in RECON_FIGURE.finditer(s.text):
-            if "诉讼" not in m.group("gap"):
+            if "诉讼" not in m.group("gap") and (in_section or _appeal_about_disclosure(s.text, m.start())):
                 out.add("reconsideration_total", s, m, "appeals.reconsideration")
         for m in LITIG_FIGURE.finditer(s.text):
+            if not (in_section or _appeal_about_disclosure(s.text, m.start())):
+                continue
             if "复议" not in m.group("gap") and "复议" not in s.text[max(0, m.start() - 6): m.start()]:
                 out.add("litigation_total", s, m, "appeals.litigation")
         if NOT_APPEALS_NONE.search(s.text):

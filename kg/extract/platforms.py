@@ -23,6 +23,7 @@ from kg.lexicon import load
 from kg.model import Fact
 
 SHORT_SENTENCE = 20
+CLAUSE_MARKS = "，,；;。\n"
 TABLE_ROW = re.compile(r"[^\d。,，;；]{0,6}?(?:条|件|个|期)\s*(?P<cells>\d+(?: \d+)?)")
 
 
@@ -54,11 +55,12 @@ def _patterns():
     not_cues = re.compile("|".join(map(re.escape, sorted(lexicon["not_cues"], key=len, reverse=True))))
     hotline = re.compile("|".join(map(re.escape, lexicon["hotline_cues"])))
     reported_by = re.compile("|".join(map(re.escape, lexicon["reported_by"])))
-    return cues, not_cues, hotline, lexicon["not_triggers"], reported_by
+    publicity = re.compile("|".join(map(re.escape, lexicon["publicity"])))
+    return cues, not_cues, hotline, lexicon["not_triggers"], reported_by, publicity
 
 
 def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
-    cues, not_cues, hotline_cues, not_triggers, reported_by = _patterns()
+    cues, not_cues, hotline_cues, not_triggers, reported_by, publicity = _patterns()
     matcher, targets = _matcher()
     body = doc.text
     spacy_doc = _nlp().make_doc(body)
@@ -80,6 +82,9 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
             continue
         if _zero_in_table(body, end):
             continue  # a statistics-table row counting nothing published through it
+        clause = _clause(body, start, end).replace(word, "")
+        if publicity.search(clause) and not cues.search(not_cues.sub("", clause)):
+            continue  # publicity about the work (广泛宣传《条例》), not publishing through it
         context = _context(doc, sentence)
         plain = not_cues.sub("", context)
         kinds = targets[word]
@@ -97,6 +102,13 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
 def _zero_in_table(text: str, end: int) -> bool:
     m = TABLE_ROW.match(text, end)
     return bool(m) and split_year_and_cumulative(m.group("cells")) == 0
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around text[start:end]: between the nearest clause or sentence marks."""
+    left = max(text.rfind(c, 0, start) for c in CLAUSE_MARKS) + 1
+    rights = [k for k in (text.find(c, end) for c in CLAUSE_MARKS) if k >= 0]
+    return text[left: min(rights) if rights else len(text)]
 
 
 def _context(doc: Document, sentence: Sentence) -> str:

@@ -27,8 +27,11 @@ from kg.document import Document
 from kg.lexicon import load
 from kg.model import APPLICANTS, Evidence, Stat, Table
 
-TOKEN = re.compile(r"\d+(?:\.\d+)?|[/／—－\-]+")
+# a figure with thousands separators (15,862) is one cell, never cut; a comma that does not
+# group thousands (2,46896) leaves a token no reading can use, so its cell stays empty
+TOKEN = re.compile(r"\d+(?:,\d+)*(?:\.\d+)?|[/／—－\-]+")
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 MAX_SOLUTIONS = 64
 # The facts.md metrics that a standard-template report takes from its tables.
 RECORD_TABLE3 = ("applications_received", "applications_carried_over", "disclosed", "partially_disclosed",
@@ -162,6 +165,8 @@ def _splits(token: str, k: int) -> Iterator[tuple[tuple[int, str], ...]]:
 
 
 def _value(text: str) -> int | float | None:
+    if GROUPED.match(text):
+        text = text.replace(",", "")
     if not NUMBER.match(text):
         return None
     return float(text) if "." in text else int(text)
@@ -234,7 +239,8 @@ def grid_cells(doc: Document, at: int, n: int) -> list[Cell] | None:
         for r, row in enumerate(table.rows):
             holding = [c for c, cell in enumerate(row) if cell.start <= source_at < max(cell.end, cell.start + 1)]
             if holding:
-                first = holding[-1] + 1 if not NUMBER.match(row[holding[-1]].text.strip()) else holding[0]
+                label = row[holding[-1]].text.strip()
+                first = holding[-1] + 1 if not (NUMBER.match(label) or GROUPED.match(label)) else holding[0]
                 return _row_cells(doc, table, r, list(range(first, len(row))), n)
     return None
 
@@ -333,7 +339,7 @@ def _table3(doc: Document, start: int, out: TemplateFigures) -> int:
     return end
 
 
-CELL_RUN = re.compile(r"[^\d/／—－\-|｜]*?(?P<cells>[\d/／—－\-|｜][\d /／—－\-.|｜]*)")
+CELL_RUN = re.compile(r"[^\d/／—－\-|｜]*?(?P<cells>[\d/／—－\-|｜][\d /／—－\-.,|｜]*)")
 
 
 def _cells_span(view: View, pos: int, limit: int) -> tuple[int, int]:

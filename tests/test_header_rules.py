@@ -148,3 +148,8 @@ def test_a_name_and_date_inside_a_closing_sentence_is_not_a_signature():
 def test_a_government_whose_name_runs_into_zhengfu_xinxi_gongkai():
     facts = facts_of("2015年桐城市人民政府信息公开工作年度报告\n\n" + SECTIONS)
     assert (facts.agency.value, facts.year.value) == ("桐城市人民政府", 2015)
+
+
+def test_agency_that_says_it_compiled_the_report():
+    facts = facts_of("根据《中华人民共和国政府信息公开条例》规定，南通市崇川区民政局编制本报告。" + SECTIONS.replace("我厅", "我局"))
+    assert (facts.agency.value, rule(facts.agency)) == ("南通市崇川区民政局", "agency.compiled_by")

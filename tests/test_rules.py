@@ -221,6 +221,12 @@ def test_a_suggestions_and_proposals_figure_sets_neither(sentence):
     assert "npc_suggestions" not in stats and "cppcc_proposals" not in stats
 
 
+def test_suggestions_and_proposals_named_with_their_session():
+    body = "七、人大代表建议和政协委员提案办理情况 全年承办十一届全国人大五次会议代表建议186件、全国政协十一届五次会议委员提案214件，均按期办复。"
+    stats = stats_of(body)
+    assert stats["npc_suggestions"] == (186, False) and stats["cppcc_proposals"] == (214, False)
+
+
 def test_none_received_sets_both_zero():
     body = "十、人大的代表建议和政协委员提案办理情况\n\n2018年，张店区机关事务服务中心未收到人大的代表建议和政协委员提案办理情况。"
     stats = stats_of(body)

@@ -39,6 +39,7 @@ NAME_RE = re.compile(NAME)
 YEAR = r"(?:19|20)\d{2}年度?"
 OPENING = (
     ("agency.compiled_by", re.compile(rf"(?:{_alternation(LEX['compiled_by'])})(?P<name>{NAME})(?:{_alternation(LEX['compiled_verbs'])})")),
+    ("agency.compiled_by", re.compile(rf"(?:^|(?<=[，,。]))(?P<name>{NAME})(?:{_alternation(LEX['compiled_verbs'])})了?本(?:年度)?报告")),
     ("agency.report_of", re.compile(rf"(?:{_alternation(LEX['report_of'])})(?P<name>{NAME}){YEAR}")),
     ("agency.quoted_title", re.compile(rf"[《“\"](?P<name>{NAME}){YEAR}[^》”\"。]{{0,20}}?(?:信息公开|政务公开)[^》”\"。]{{0,12}}[》”\"]")),
 )

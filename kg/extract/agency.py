@@ -31,11 +31,12 @@ _PLACE = (
     rf"(?:[^\W\d_A-Za-z{''.join(LEX['place_not_first'])}][^\W\d_A-Za-z{''.join(LEX['place_not_inside'])}]{{0,9}}?"
     rf"(?:{_alternation(LEX['place_suffixes'])}))"
 )
+# at most four places (province, city, county, town): bounded, so a page of place-like
+# characters cannot make the pattern backtrack without end
 NAME = (
-    rf"(?:(?:{_PLACE})+|(?:{_alternation(LEX['national_prefixes'])})){_HAN}{{0,16}}?"
+    rf"(?:(?:{_PLACE}){{1,4}}|(?:{_alternation(LEX['national_prefixes'])})){_HAN}{{0,16}}?"
     rf"(?:{_alternation(LEX['suffixes'])})"
 )
-NAME_RE = re.compile(NAME)
 YEAR = r"(?:19|20)\d{2}年度?"
 OPENING = (
     ("agency.compiled_by", re.compile(rf"(?:{_alternation(LEX['compiled_by'])})(?P<name>{NAME})(?:{_alternation(LEX['compiled_verbs'])})")),
@@ -57,6 +58,7 @@ SIGNATURE = re.compile(
     re.M,
 )
 OPENING_SPAN = 600  # the opening paragraph of a report, in characters
+SIGNATURE_SPAN = 400  # the closing lines, where a signature stands
 
 
 def find_agency(doc: Document) -> Fact[str] | None:
@@ -93,7 +95,7 @@ def _fact(doc: Document, base: int, m: re.Match, rule: str) -> Fact[str]:
 def _signature(doc: Document) -> Fact[str] | None:
     # the last name-and-date pair of the report: its signature block
     text = doc.text
-    tail_start = max(doc.body_start, len(text) - 400)
+    tail_start = max(doc.body_start, len(text) - SIGNATURE_SPAN)
     last = None
     for m in SIGNATURE.finditer(text, tail_start):
         last = m

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from kg.document import Document, chinese_number
-from kg.extract.agency import DATE, SIGNATURE
+from kg.extract.agency import DATE, SIGNATURE, SIGNATURE_SPAN
 from kg.lexicon import load
 from kg.model import Fact
 
@@ -150,8 +150,9 @@ def _cn_year(text: str) -> int:
 
 def issued(doc: Document, year: int | None) -> Fact[str] | None:
     found = None
-    for pattern in (DATE_LINE, SIGNATURE):
-        for m in pattern.finditer(doc.text, doc.body_start):
+    signature_start = max(doc.body_start, len(doc.text) - SIGNATURE_SPAN)
+    for pattern, start in ((DATE_LINE, doc.body_start), (SIGNATURE, signature_start)):
+        for m in pattern.finditer(doc.text, start):
             if m.group("y"):
                 value = iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
             else:

@@ -188,6 +188,12 @@ def test_appeal_clauses_joined_to_the_disclosure_clause_count():
     assert stats["reconsideration_total"] == (3, False) and stats["litigation_total"] == (1, False)
 
 
+def test_one_zero_for_both_appeals():
+    stats = stats_of("五、因政府信息公开申请行政复议、提起行政诉讼情况 2018年，我局行政复议、行政诉讼均为零。")
+    assert stats["reconsideration_total"] == (0, False) and stats["litigation_total"] == (0, False)
+    assert "reconsideration_total" not in stats_of("一、概述 全市行政复议、行政诉讼均为零的单位有12个。")
+
+
 def test_reconsideration_figure_alone():
     body = "五、申请行政复议、提起行政诉讼和申诉的情况 2013年，我局收到以有关政府信息公开行政复议0件。"
     stats = stats_of(body)
@@ -225,6 +231,12 @@ def test_suggestions_and_proposals_named_with_their_session():
     body = "七、人大代表建议和政协委员提案办理情况 全年承办十一届全国人大五次会议代表建议186件、全国政协十一届五次会议委员提案214件，均按期办复。"
     stats = stats_of(body)
     assert stats["npc_suggestions"] == (186, False) and stats["cppcc_proposals"] == (214, False)
+
+
+def test_suggestions_and_proposals_given_respectively():
+    body = "七、人大代表建议和政协委员提案办理情况 全年共承办省、市人大代表建议和政协提案分别为245件和312件，均按时办复。"
+    stats = stats_of(body)
+    assert stats["npc_suggestions"] == (245, False) and stats["cppcc_proposals"] == (312, False)
 
 
 def test_none_received_sets_both_zero():

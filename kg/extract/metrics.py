@@ -58,6 +58,13 @@ CPPCC_HANDLED = (
 )
 CPPCC_FIGURE = _re(r"(?:政协委员提案|政协提案|政协委员的提案|政协" + SESSION + r"(?:委员)?提案)(?P<gap>[^。；;\d]{0,6}?){NUM}\s*(?P<unit>件)")
 PROPOSALS_ZERO = _re(r"{NEG}(?:收到|承办|办理|接到|涉及)?(?P<gap>[^。；;\d]{0,12}?)(?P<what>建议|提案)")
+# 人大代表建议和政协提案分别为245件和312件: two figures, in the order the metrics are named
+PROPOSALS_RESPECTIVELY = _re(
+    r"人大(?:代表)?建议(?:和|及|与|、)[^。；;，,\d]{0,6}?政协(?:委员)?提案[^。；;\d]{0,8}?分别(?:为|是)?"
+    r"(?P<n>\d+)件?(?:和|、|及|与)(?P<n2>\d+)件"
+)
+# 行政复议、行政诉讼均为零: one zero stated for both
+APPEALS_BOTH_ZERO = _re(r"行政复议(?:案件)?(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:数量?)?(?:均为|都为|均是|皆为)(?:零|0)(?![\d.])")
 TOTAL_AFTER = _re(r"^[^。；;]*?(?:共计|合计|总计)\s*(?P<n>\d+)\s*件")
 
 CATEGORY_BEFORE = re.compile(r"应$|其他$|其他应$|类$")
@@ -246,6 +253,10 @@ def _appeals(sentences: list[Sentence], out: _Collector) -> None:
         if not (APPEALS_CONTEXT.search(s.text) or s.section is not None and s.section.kind == "appeals"):
             continue
         in_section = s.section is not None and s.section.kind == "appeals"
+        for m in APPEALS_BOTH_ZERO.finditer(s.text):
+            if in_section or _appeal_about_disclosure(s.text, m.start()):
+                out.add("reconsideration_total", s, m, "appeals.both_zero", value=0, approx=False, group=0, unit=None)
+                out.add("litigation_total", s, m, "appeals.both_zero", value=0, approx=False, group=0, unit=None)
         for m in RECON_FIGURE.finditer(s.text):
             if "诉讼" not in m.group("gap") and (in_section or _appeal_about_disclosure(s.text, m.start())):
                 out.add("reconsideration_total", s, m, "appeals.reconsideration")
@@ -273,6 +284,10 @@ def _proposals(sentences: list[Sentence], out: _Collector) -> None:
     for s in sentences:
         if "建议" not in s.text and "提案" not in s.text:
             continue
+        for m in PROPOSALS_RESPECTIVELY.finditer(s.text):
+            out.add("npc_suggestions", s, m, "proposals.respectively", value=int(m.group("n")), approx=False, unit="件")
+            out.add("cppcc_proposals", s, m, "proposals.respectively", value=int(m.group("n2")), approx=False, unit="件",
+                    group="n2")
         for m in NPC_FIGURE.finditer(s.text):
             if "提案" in m.group("gap"):
                 continue  # 人大代表建议和政协提案N件: one figure for two metrics

@@ -16,35 +16,31 @@ import re
 from dataclasses import replace
 
 from kg.document import Document
-from kg.lexicon import load
+from kg.lexicon import alternation, load
 from kg.model import Fact
 
 LEX = load("header")["agency"]
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 _HAN = r"[\u4e00-\u9fff]"
 _PLACE = (
     rf"(?:[^\W\d_A-Za-z{''.join(LEX['place_not_first'])}][^\W\d_A-Za-z{''.join(LEX['place_not_inside'])}]{{0,9}}?"
-    rf"(?:{_alternation(LEX['place_suffixes'])}))"
+    rf"(?:{alternation(LEX['place_suffixes'])}))"
 )
 # at most four places (province, city, county, town): bounded, so a page of place-like
 # characters cannot make the pattern backtrack without end
 NAME = (
-    rf"(?:(?:{_PLACE}){{1,4}}|(?:{_alternation(LEX['national_prefixes'])})){_HAN}{{0,16}}?"
-    rf"(?:{_alternation(LEX['suffixes'])})"
+    rf"(?:(?:{_PLACE}){{1,4}}|(?:{alternation(LEX['national_prefixes'])})){_HAN}{{0,16}}?"
+    rf"(?:{alternation(LEX['suffixes'])})"
 )
 YEAR = r"(?:19|20)\d{2}年度?"
 OPENING = (
-    ("agency.compiled_by", re.compile(rf"(?:{_alternation(LEX['compiled_by'])})(?P<name>{NAME})(?:{_alternation(LEX['compiled_verbs'])})")),
-    ("agency.compiled_by", re.compile(rf"(?:^|(?<=[，,。]))(?P<name>{NAME})(?:{_alternation(LEX['compiled_verbs'])})了?本(?:年度)?报告")),
-    ("agency.report_of", re.compile(rf"(?:{_alternation(LEX['report_of'])})(?P<name>{NAME}){YEAR}")),
+    ("agency.compiled_by", re.compile(rf"(?:{alternation(LEX['compiled_by'])})(?P<name>{NAME})(?:{alternation(LEX['compiled_verbs'])})")),
+    ("agency.compiled_by", re.compile(rf"(?:^|(?<=[，,。]))(?P<name>{NAME})(?:{alternation(LEX['compiled_verbs'])})了?本(?:年度)?报告")),
+    ("agency.report_of", re.compile(rf"(?:{alternation(LEX['report_of'])})(?P<name>{NAME}){YEAR}")),
     ("agency.quoted_title", re.compile(rf"[《“\"](?P<name>{NAME}){YEAR}[^》”\"。]{{0,20}}?(?:信息公开|政务公开)[^》”\"。]{{0,12}}[》”\"]")),
 )
-SUBJECT = re.compile(rf"(?<!\d)(?:19|20)\d{{2}}年(?:度|以来)?[，,]\s*(?P<name>{NAME})(?={_alternation(LEX['actor_verbs'])})")
+SUBJECT = re.compile(rf"(?<!\d)(?:19|20)\d{{2}}年(?:度|以来)?[，,]\s*(?P<name>{NAME})(?={alternation(LEX['actor_verbs'])})")
 SITE = re.compile(rf"(?P<name>{NAME})(?:门户网站|政府网站|网站|官网|官方网站)")
 CONTACT = re.compile(rf"(?:请与|可与|请联系|联系单位[:：]?)(?P<name>{NAME})(?:[\u4e00-\u9fff]{{0,8}}?)(?:联系|[(（])")
 DATE = (
@@ -54,7 +50,7 @@ DATE = (
 # a name, then the date at the end of its line or of the next (a page footer may follow it)
 SIGNATURE = re.compile(
     rf"(?:^|(?<=[\n。]))[ \t]*(?P<name>{NAME})[ \t]*\n?[ \t]*{DATE}[ \t]*"
-    rf"(?=$|\n|{_alternation(load('header')['signature']['footer_words'])})",
+    rf"(?=$|\n|{alternation(load('header')['signature']['footer_words'])})",
     re.M,
 )
 OPENING_SPAN = 600  # the opening paragraph of a report, in characters

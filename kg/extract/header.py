@@ -15,7 +15,7 @@ from datetime import date
 
 from kg.document import Document, chinese_number
 from kg.extract.agency import DATE, SIGNATURE, SIGNATURE_SPAN
-from kg.lexicon import load
+from kg.lexicon import alternation, any_of, load
 from kg.model import Fact
 
 HEADER = load("header")
@@ -25,7 +25,7 @@ TITLE = re.compile(
     r"(?P<mid>[^\s。，,;；()（）《》“”\"]{0,30}?)"
     # (?<!人民): the 政府 of 桐城市人民政府信息公开… ends the agency's name
     r"(?:(?<!人民)(?:政府|政务)?信息公开|政务公开)[^\s。，,;；()（）《》]{0,8}?"
-    r"(?:" + "|".join(HEADER["title_kinds"]["words"]) + ")"
+    r"(?:" + alternation(HEADER["title_kinds"]["words"]) + ")"
 )
 DATE_RANGE = re.compile(
     r"(?P<y1>(?:19|20)\d{2})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?\s*"
@@ -34,10 +34,10 @@ DATE_RANGE = re.compile(
 # an opening sentence that starts with its year, after the section heading it may follow
 OPENING_YEAR = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、[^\d。，,]{0,16}?)?(?P<year>(?:19|20)\d{2})年(?:度|以来)?[，,]")
 OPENING_SENTENCES = 4
-NOT_A_TITLE = re.compile("|".join(map(re.escape, HEADER["agency"]["report_of"])))
+NOT_A_TITLE = any_of(HEADER["agency"]["report_of"])
 REPORT_FOLLOWS = tuple(HEADER["title_kinds"]["not_followed_by"])
-PERIOD_CUE = re.compile("|".join(HEADER["period"]["cues"]))
-PERIOD_WEAK_CUE = re.compile("|".join(HEADER["period"]["weak_cues"]))
+PERIOD_CUE = any_of(HEADER["period"]["cues"])
+PERIOD_WEAK_CUE = any_of(HEADER["period"]["weak_cues"])
 CN_DIGITS = "〇○零一二三四五六七八九"
 DATE_LINE = re.compile(
     r"(?:^|(?<=[\n。]))[ \t]*" + DATE + r"[ \t]*(?=$|\n|附件|附表)",

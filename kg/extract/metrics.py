@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from kg.document import Document, Sentence
-from kg.lexicon import load
+from kg.lexicon import alternation, any_of, load
 from kg.model import Stat
 
 NUM = r"(?P<pre>约|近|超过|逾|将近)?(?P<n>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<post>余|多)?"
@@ -42,7 +42,7 @@ DISCLOSED = _re(r"(?:同意公开|予以公开|全部公开)(?:的)?(?P<gap>[^\d
 PARTIAL = _re(r"(?<!及)(?<!和)部分公开(?:的)?(?P<gap>[^\d。；;]{0,4}?){NUM}\s*(?P<unit>件|条)")
 FEES_ZERO = _re(
     r"{NEG}(?!按)(?:任何)?[^。；;\d]{0,16}?(?:收取|收费)|未产生[^。；;\d]{0,6}?费|"
-    + "|".join(map(re.escape, LEX["fees_not_charged"]["words"]))
+    + alternation(LEX["fees_not_charged"]["words"])
 )
 FEES_FIGURE = _re(r"(?:收取[^。；;\d]{0,10}?费(?:用)?|收费(?:金额|总额)?)(?:共|合计|共计|为)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>元|万元)")
 RECON_FIGURE = _re(r"行政复议(?:案件|申请|案)?(?P<gap>[^。；;，,\d]{0,8}?){NUM}\s*(?P<unit>件|起|宗|次)")
@@ -71,7 +71,7 @@ CATEGORY_BEFORE = re.compile(r"应$|其他$|其他应$|类$")
 
 
 def _words(key: str) -> re.Pattern:
-    return re.compile("|".join(map(re.escape, LEX[key]["words"])))
+    return any_of(LEX[key]["words"])
 
 
 NOT_APPLICATION = _words("not_application")
@@ -80,15 +80,15 @@ APPEALS_OTHER_MATTERS = _words("appeals_other_matters")
 NOT_FEES = _words("not_fees")
 APPEAL_WORD = re.compile("复议|诉讼")
 OUTCOME = _words("completed_not_outcome")
-OUTCOME_BEFORE = re.compile("|".join(LEX["completed_not_outcome"]["before"]))
-RUNNING_SINCE = re.compile("|".join(LEX["running_total"]["since"]))
+OUTCOME_BEFORE = any_of(LEX["completed_not_outcome"]["before"])
+RUNNING_SINCE = any_of(LEX["running_total"]["since"])
 RUNNING_WORD = _words("running_total")
 CHANNEL = _words("proactive_channels")
 CHANNEL_COUNT = _re(
-    "(?:" + CHANNEL.pattern + r")[^。；;，,\d]{0,20}?(?:" + "|".join(LEX["proactive_channels"]["verbs"])
+    "(?:" + CHANNEL.pattern + r")[^。；;，,\d]{0,20}?(?:" + alternation(LEX["proactive_channels"]["verbs"])
     + r")[^。；;，,\d]{0,12}?{NUM}\s*(?:条|篇|期|次)"
 )
-COMBINED_PROPOSALS = re.compile("建议(?:" + "|".join(map(re.escape, LEX["combined_proposals"]["joiners"])) + r")[^。；;，,\d]{0,8}?提案")
+COMBINED_PROPOSALS = re.compile("建议(?:" + alternation(LEX["combined_proposals"]["joiners"]) + r")[^。；;，,\d]{0,8}?提案")
 APPLICATION_CONTEXT = re.compile(r"信息公开|依申请|公开申请")
 FEES_CONTEXT = re.compile(r"信息公开|依申请|信息处理费|检索|复制|邮寄")
 NOT_APPEALS_NONE = re.compile(r"纠错|败诉|纠正|撤销")

@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 
 from kg.document import Document, Sentence
 from kg.extract.statistics_table import split_year_and_cumulative
-from kg.lexicon import load
+from kg.lexicon import any_of, load
 from kg.model import Fact
 
 SHORT_SENTENCE = 20
@@ -51,11 +51,11 @@ def _matcher() -> tuple[PhraseMatcher, dict[str, tuple[str, ...]]]:
 @cache
 def _patterns():
     lexicon = load("platforms")
-    cues = re.compile("|".join(map(re.escape, lexicon["cues"])))
-    not_cues = re.compile("|".join(map(re.escape, sorted(lexicon["not_cues"], key=len, reverse=True))))
-    hotline = re.compile("|".join(map(re.escape, lexicon["hotline_cues"])))
-    reported_by = re.compile("|".join(map(re.escape, lexicon["reported_by"])))
-    publicity = re.compile("|".join(map(re.escape, lexicon["publicity"])))
+    cues = any_of(lexicon["cues"])
+    not_cues = any_of(lexicon["not_cues"])
+    hotline = any_of(lexicon["hotline_cues"])
+    reported_by = any_of(lexicon["reported_by"])
+    publicity = any_of(lexicon["publicity"])
     return cues, not_cues, hotline, lexicon["not_triggers"], reported_by, publicity
 
 

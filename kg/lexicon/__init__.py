@@ -14,6 +14,17 @@ def load(name: str) -> dict:
     return json.loads(resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8"))
 
 
+def alternation(words: list[str]) -> str:
+    """A regular-expression alternation of cue words, taken literally, the longest first (so
+    that 门户网站 wins over 网站 where both start)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def any_of(words: list[str]) -> re.Pattern:
+    """A pattern that finds any of the cue words."""
+    return re.compile(alternation(words))
+
+
 @cache
 def furniture_pattern() -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in load("furniture")["patterns"]), re.M)

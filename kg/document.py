@@ -156,8 +156,8 @@ def _read_meta(text: str) -> tuple[dict[str, Fact[str]], int]:
         elif stripped:
             break
         pos += len(line) + 1
-    if heading_at is not None:
-        end = heading_at if meta else end
+    if heading_at is not None and meta:
+        end = heading_at
     return meta, min(end, len(text))
 
 

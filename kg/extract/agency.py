@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Iterator
 
 from kg.document import Document
 from kg.lexicon import alternation, load
@@ -60,9 +61,10 @@ SIGNATURE_SPAN = 400  # the closing lines, where a signature stands
 def find_agency(doc: Document) -> Fact[str] | None:
     """The agency named in the report's own text or its page header, else ``None``."""
     kind = _self_reference(doc)
-    for found in (_signature(doc), *_opening(doc), _subject(doc), _publisher(doc), _site(doc), _contact(doc)):
-        if found is not None and _fits(found.value, kind):
-            return found
+    for source in SOURCES:
+        for found in source(doc):
+            if _fits(found.value, kind):
+                return found
     return None
 
 
@@ -88,51 +90,54 @@ def _fact(doc: Document, base: int, m: re.Match, rule: str) -> Fact[str]:
     return Fact(m.group("name"), doc.evidence(start, max(end, value_end), value_start, value_end, rule))
 
 
-def _signature(doc: Document) -> Fact[str] | None:
+def _signature(doc: Document) -> Iterator[Fact[str]]:
     # the last name-and-date pair of the report: its signature block
     text = doc.text
     tail_start = max(doc.body_start, len(text) - SIGNATURE_SPAN)
     last = None
     for m in SIGNATURE.finditer(text, tail_start):
         last = m
-    if last is None:
-        return None
-    name_start = last.start("name")
-    return Fact(last.group("name"), doc.evidence(name_start, last.end(), name_start, last.end("name"), "agency.signature"))
+    if last is not None:
+        name_start = last.start("name")
+        yield Fact(last.group("name"), doc.evidence(name_start, last.end(), name_start, last.end("name"), "agency.signature"))
 
 
-def _opening(doc: Document):
+def _opening(doc: Document) -> Iterator[Fact[str]]:
     text = doc.text[doc.body_start: doc.body_start + OPENING_SPAN]
     for rule, pattern in OPENING:
         m = pattern.search(text)
-        yield _fact(doc, doc.body_start, m, rule) if m else None
+        if m:
+            yield _fact(doc, doc.body_start, m, rule)
 
 
-def _subject(doc: Document) -> Fact[str] | None:
+def _subject(doc: Document) -> Iterator[Fact[str]]:
     for s in doc.sentences[:12]:
         m = SUBJECT.search(s.text)
         if m:
-            return _fact(doc, s.start, m, "agency.first_subject")
-    return None
+            yield _fact(doc, s.start, m, "agency.first_subject")
+            return
 
 
-def _publisher(doc: Document) -> Fact[str] | None:
+def _publisher(doc: Document) -> Iterator[Fact[str]]:
     publisher = doc.meta.get("发布机构") or doc.meta.get("发文机关")
     if publisher and len(publisher.value) >= 2:
-        return Fact(publisher.value.replace(" ", ""), replace(publisher.evidence, rule="agency.page_publisher"))
-    return None
+        yield Fact(publisher.value.replace(" ", ""), replace(publisher.evidence, rule="agency.page_publisher"))
 
 
-def _site(doc: Document) -> Fact[str] | None:
-    text = doc.text[doc.body_start: doc.body_start + OPENING_SPAN]
-    m = SITE.search(text)
-    return _fact(doc, doc.body_start, m, "agency.own_site") if m else None
+def _site(doc: Document) -> Iterator[Fact[str]]:
+    m = SITE.search(doc.text[doc.body_start: doc.body_start + OPENING_SPAN])
+    if m:
+        yield _fact(doc, doc.body_start, m, "agency.own_site")
 
 
-def _contact(doc: Document) -> Fact[str] | None:
+def _contact(doc: Document) -> Iterator[Fact[str]]:
     for s in doc.sentences:
         m = CONTACT.search(s.text)
         if m:
-            return _fact(doc, s.start, m, "agency.contact_line")
-    return None
+            yield _fact(doc, s.start, m, "agency.contact_line")
+            return
+
+
+# in the order the module's docstring gives; each is asked only when those before found nothing
+SOURCES = (_signature, _opening, _subject, _publisher, _site, _contact)
 

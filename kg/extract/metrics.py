@@ -250,9 +250,9 @@ def _appeals(sentences: list[Sentence], out: _Collector) -> None:
     for s in sentences:
         if "复议" not in s.text and "诉讼" not in s.text or APPEALS_OTHER_MATTERS.search(s.text):
             continue
-        if not (APPEALS_CONTEXT.search(s.text) or s.section is not None and s.section.kind == "appeals"):
-            continue
         in_section = s.section is not None and s.section.kind == "appeals"
+        if not (in_section or APPEALS_CONTEXT.search(s.text)):
+            continue
         for m in APPEALS_BOTH_ZERO.finditer(s.text):
             if in_section or _appeal_about_disclosure(s.text, m.start()):
                 out.add("reconsideration_total", s, m, "appeals.both_zero", value=0, approx=False, group=0, unit=None)

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from kg.document import Document
 from kg.lexicon import load
@@ -450,7 +450,8 @@ def _short_rows(doc: Document, view: View, edition: str, short, out: TemplateFig
     lifted = _lifted_columns(view, template.get("lifted", {}), edition)
     for metric_keys, m, cells_end, printed, stated in short:
         n = len(metric_keys)
-        allowed = lifted[1] if lifted is not None and lifted[0] == missing and len(lifted[2]) == n else None
+        accounted = lifted is not None and lifted.count == missing and lifted.width == n
+        allowed = lifted.columns if accounted else None
         readings = []
         for placed in combinations(range(n), len(printed)):
             lacking = set(range(n)) - set(placed)
@@ -474,7 +475,16 @@ def _short_rows(doc: Document, view: View, edition: str, short, out: TemplateFig
                      unit=template["units"].get(key))
 
 
-def _lifted_columns(view: View, lifted: dict, edition: str) -> tuple[int, set[int], list] | None:
+class Lifted(NamedTuple):
+    """The cells a converter printed apart from 表二: how many, the columns their notes name,
+    and how many columns the template's row has."""
+
+    count: int
+    columns: set[int]
+    width: int
+
+
+def _lifted_columns(view: View, lifted: dict, edition: str) -> Lifted | None:
     """The cells printed apart from 表二's first table, between its heading (第二十条第(一)项)
     and the next one: how many, and the columns their notes name (None when a note names
     no column or several)."""
@@ -493,7 +503,7 @@ def _lifted_columns(view: View, lifted: dict, edition: str) -> tuple[int, set[in
             return None
         count += 1
         named |= hits
-    return (count, named, columns) if count else None
+    return Lifted(count, named, len(columns)) if count else None
 
 
 def _stated_in_text(doc: Document, metric_keys: list[str], cues: dict[str, list[str]]) -> dict[int, int]:

@@ -57,16 +57,23 @@ def corpus_hash(inputs: Path, golds: Path) -> str:
     return digest.hexdigest()
 
 
-def measure(name: str) -> tuple[dict, list[str]]:
-    """Scores of one corpus, and lines describing what was missed or extra."""
+def extract_corpus(name: str) -> tuple[dict, dict, dict[str, KgError]]:
+    """Gold records, extracted records and extraction errors of one corpus, by file stem."""
     inputs, gold_dir = CORPORA[name]
     golds = load_golds(gold_dir)
-    records, notes = {}, []
+    records, errors = {}, {}
     for path in sorted(p for p in inputs.iterdir() if supported(p) and p.stem in golds):
         try:
             records[path.stem] = extract_file(path).to_record()
         except KgError as error:
-            notes.append(f"{name}: {error} (scored as missing every fact)")
+            errors[path.stem] = error
+    return golds, records, errors
+
+
+def measure(name: str) -> tuple[dict, list[str]]:
+    """Scores of one corpus, and lines describing what was missed or extra."""
+    golds, records, errors = extract_corpus(name)
+    notes = [f"{name}: {error} (scored as missing every fact)" for error in errors.values()]
     result = score(golds, records)
     p, r, f = result.prf()
     figures = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}

@@ -34,12 +34,10 @@ def _eval_gate():
     return module
 
 
-CORPORA = _eval_gate().CORPORA  # one definition of the corpora
+EVAL_GATE = _eval_gate()  # one definition of the corpora and of how they are extracted
+CORPORA = EVAL_GATE.CORPORA
 from kg.atomic import write_text  # noqa: E402
-from kg.errors import KgError  # noqa: E402
-from kg.evaluate import FAMILIES, Score, load_golds, score  # noqa: E402
-from kg.extract import extract_file  # noqa: E402
-from kg.readers import supported  # noqa: E402
+from kg.evaluate import FAMILIES, Score, score  # noqa: E402
 
 MANIFEST = ROOT / "tests/data/corpus/dev/MANIFEST.tsv"
 UNLISTED = "(not in MANIFEST)"
@@ -48,14 +46,10 @@ HEADER = ["gold", "tp", "fp", "fn", "precision", "recall", "F1"]
 
 def run(name: str) -> tuple[dict, dict, dict]:
     """Gold records, extracted records and extraction errors of one corpus, by file stem."""
-    inputs, gold_dir = CORPORA[name]
-    golds = load_golds(gold_dir)
-    records, errors = {}, {}
-    for path in sorted(p for p in inputs.iterdir() if supported(p) and p.stem in golds):
-        try:
-            records[path.stem] = extract_file(path).to_record()
-        except KgError as error:
-            errors[path.stem] = f"{path.name}: {error.message}"  # the stem, not the machine's absolute path
+    golds, records, failed = EVAL_GATE.extract_corpus(name)
+    # the file's name, not the machine's absolute path
+    errors = {stem: f"{Path(error.path).name}: {error.message}" for stem, error in failed.items()}
+    inputs = CORPORA[name][0]
     for stem in golds:
         if stem not in records and stem not in errors:
             errors[stem] = f"{stem}: no input file in {inputs.relative_to(ROOT)}"

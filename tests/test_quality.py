@@ -51,14 +51,14 @@ def test_dev_report_has_each_breakdown_and_one_line_per_miss_or_extra(tmp_path):
 
 
 def test_a_failed_extraction_is_listed_and_misses_all_its_facts(monkeypatch, capsys):
-    real = quality.extract_file
+    real = quality.EVAL_GATE.extract_file
 
     def failing(path):
         if path.stem == "000_7dd2f966124fee74":
             raise InputError(str(path), "cannot be read")
         return real(path)
 
-    monkeypatch.setattr(quality, "extract_file", failing)
+    monkeypatch.setattr(quality.EVAL_GATE, "extract_file", failing)
     quality.main(["--corpus", "seeds"])
     out = capsys.readouterr().out
     assert "- seeds: 000_7dd2f966124fee74.txt: cannot be read" in out

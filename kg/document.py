@@ -27,6 +27,7 @@ ATTACHMENT = re.compile(r"(附件|附表)\s*\d+\s*[:：]|(?:^|(?<=[\n。；;!?�
 HEADING_END = re.compile(r"情况|措施|事项|概述|问题|方面|报告")
 SUBHEADING = re.compile(r"\([一二三四五六七八九十]{1,2}\)\s*([^。()]{2,24}?(?:方面|情况|工作))")
 HEADING_LINE_MAX = 80
+CLAUSE_MARK = re.compile(r"[，,；;。\n]")
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
@@ -113,6 +114,16 @@ class Document:
         starts = [s.start for s in self.sentences]
         k = bisect_right(starts, offset) - 1
         return self.sentences[k] if k >= 0 and offset < self.sentences[k].end else None
+
+
+def clauses(text: str) -> list[str]:
+    """``text`` cut at its clause marks (，；。 and line breaks)."""
+    return CLAUSE_MARK.split(text)
+
+
+def clause_before(text: str, at: int) -> str:
+    """The part of ``text[:at]`` after its last clause mark: the clause ``at`` stands in, up to it."""
+    return clauses(text[:at])[-1]
 
 
 def build_document(source: SourceText) -> Document:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from kg.document import Document, Sentence
+from kg.document import Document, Sentence, clause_before, clauses
 from kg.lexicon import alternation, any_of, load
 from kg.model import Stat
 
@@ -163,7 +163,7 @@ def _proactive(doc: Document, sentences: list[Sentence], out: _Collector) -> Non
         for m in PROACTIVE.finditer(s.text):
             if CATEGORY_BEFORE.search(s.text[max(0, m.start() - 4): m.start()]):
                 continue  # 其他应主动公开政府信息N条 names a category, not the total
-            clause = re.split(r"[，,。；;]", s.text[: m.start()])[-1]
+            clause = clause_before(s.text, m.start())
             if RUNNING_WORD.search(clause + m.group()) and RUNNING_SINCE.search(s.text[: m.start()]):
                 continue  # 截至2015年底，累计主动公开…: a running total, not the year's
             if _channel_among_others(sentences, s, m):
@@ -179,7 +179,7 @@ def _proactive(doc: Document, sentences: list[Sentence], out: _Collector) -> Non
 def _channel_among_others(sentences: list[Sentence], s: Sentence, m: re.Match) -> bool:
     """Whether the figure ``m`` counts one channel (its clause names it) while another
     channel's count gives a different figure."""
-    if not CHANNEL.search(re.split(r"[，,。；;]", s.text[: m.start()])[-1]):
+    if not CHANNEL.search(clause_before(s.text, m.start())):
         return False
     value = _number(m.group("n"))
     return any(_number(c.group("n")) != value for t in sentences for c in CHANNEL_COUNT.finditer(t.text))
@@ -236,9 +236,9 @@ def _appeal_about_disclosure(text: str, at: int) -> bool:
     in an earlier one joined to it by clauses that all speak of appeals
     (因政府信息公开申请行政复议3件，提起行政诉讼1件), not by a clause about something else
     (…办理政府信息公开申请26件，办理行政复议案件12件)."""
-    clauses = re.split(r"[，,；;]", text[:at])
-    clauses[-1] += text[at: at + 12]
-    for k, clause in enumerate(reversed(clauses)):
+    parts = clauses(text[:at])
+    parts[-1] += text[at: at + 12]
+    for k, clause in enumerate(reversed(parts)):
         if k and not APPEAL_WORD.search(clause):
             return False
         if APPEALS_CONTEXT.search(clause):
@@ -318,7 +318,7 @@ def _proposals(sentences: list[Sentence], out: _Collector) -> None:
 
 def _combined_before(text: str, start: int) -> bool:
     """Whether the 提案 matched at ``start`` ends a noun phrase that names 建议 too (建议政协提案)."""
-    before = re.split(r"[，,。；;]", text[max(0, start - 16): start])[-1]
+    before = clauses(text[max(0, start - 16): start])[-1]
     return bool(COMBINED_PROPOSALS.search(before + text[start: start + 8]))
 
 

@@ -17,13 +17,12 @@ from functools import cache
 import spacy
 from spacy.matcher import PhraseMatcher
 
-from kg.document import Document, Sentence
+from kg.document import Document, Sentence, clause_before, clauses
 from kg.extract.statistics_table import split_year_and_cumulative
 from kg.lexicon import any_of, load
 from kg.model import Fact
 
 SHORT_SENTENCE = 20
-CLAUSE_MARKS = "，,；;。\n"
 TABLE_ROW = re.compile(r"[^\d。,，;；]{0,6}?(?:条|件|个|期)\s*(?P<cells>\d+(?: \d+)?)")
 
 
@@ -82,7 +81,8 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
             continue
         if _zero_in_table(body, end):
             continue  # a statistics-table row counting nothing published through it
-        clause = _clause(body, start, end).replace(word, "")
+        at = start - sentence.start
+        clause = (clause_before(sentence.text, at) + word + clauses(sentence.text[at + len(word):])[0]).replace(word, "")
         if publicity.search(clause) and not cues.search(not_cues.sub("", clause)):
             continue  # publicity about the work (广泛宣传《条例》), not publishing through it
         context = _context(doc, sentence)
@@ -102,13 +102,6 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
 def _zero_in_table(text: str, end: int) -> bool:
     m = TABLE_ROW.match(text, end)
     return bool(m) and split_year_and_cumulative(m.group("cells")) == 0
-
-
-def _clause(text: str, start: int, end: int) -> str:
-    """The clause around text[start:end]: between the nearest clause or sentence marks."""
-    left = max(text.rfind(c, 0, start) for c in CLAUSE_MARKS) + 1
-    rights = [k for k in (text.find(c, end) for c in CLAUSE_MARKS) if k >= 0]
-    return text[left: min(rights) if rights else len(text)]
 
 
 def _context(doc: Document, sentence: Sentence) -> str:

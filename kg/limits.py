@@ -1,0 +1,59 @@
+"""How much kg reads, and for how long: the bounds that keep hostile or unlucky input from
+hanging a batch or eating the machine.
+
+Each limit has a default that is far above what a real annual report needs (a report is a
+few dozen pages; its text is 10,000-200,000 characters) and can be changed with an
+environment variable, read when a limit is first asked for, so worker processes and Dask
+workers started with the same environment apply the same bounds. README "Limits and
+safety" lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Limits:
+    input_mb: int = 100  # KG_INPUT_MB: bytes of one input file read
+    text_chars: int = 2_000_000  # KG_TEXT_CHARS: characters of one report's text
+    unpacked_mb: int = 256  # KG_UNPACKED_MB: bytes a compressed part (a DOCX member, a PDF stream) may inflate to
+    unpack_ratio: int = 200  # KG_UNPACK_RATIO: how many times its packed size a large part may inflate
+    nesting: int = 256  # KG_NESTING: depth of nested elements (HTML, XML) read
+    table_cells: int = 50_000  # KG_TABLE_CELLS: grid positions of one table once spans are expanded
+    page_edges: int = 2_000  # KG_PAGE_EDGES: ruling lines on one PDF page given to the table finder
+    query_seconds: float = 30.0  # KG_QUERY_SECONDS: a query's time limit on the server
+    jobs: int = 64  # KG_MAX_JOBS: worker processes a batch may start
+
+
+ENVIRONMENT = {
+    "input_mb": "KG_INPUT_MB",
+    "text_chars": "KG_TEXT_CHARS",
+    "unpacked_mb": "KG_UNPACKED_MB",
+    "unpack_ratio": "KG_UNPACK_RATIO",
+    "nesting": "KG_NESTING",
+    "table_cells": "KG_TABLE_CELLS",
+    "page_edges": "KG_PAGE_EDGES",
+    "query_seconds": "KG_QUERY_SECONDS",
+    "jobs": "KG_MAX_JOBS",
+}
+
+
+@lru_cache(maxsize=1)
+def limits() -> Limits:
+    """The limits in force: the defaults, each replaced by its environment variable when set
+    to a positive number (anything else is ignored, so a typo cannot lift a bound to nothing)."""
+    values = {}
+    for field in fields(Limits):
+        raw = os.environ.get(ENVIRONMENT[field.name], "").strip()
+        if not raw:
+            continue
+        try:
+            value = float(raw) if field.type in (float, "float") else int(raw)
+        except ValueError:
+            continue
+        if value > 0:
+            values[field.name] = value
+    return Limits(**values)

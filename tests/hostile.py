@@ -1,0 +1,62 @@
+"""Running kg as a user would, on hostile input: a subprocess with a memory limit and a deadline.
+
+``run_kg`` starts the real ``kg`` command in its own process group with an address-space limit
+(RLIMIT_AS, applied to every process it starts) and kills the group at the deadline, so a test
+of a hang or a blow-up fails in bounded time instead of taking the machine with it.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+KG = str(Path(sys.executable).parent / "kg")
+MEMORY = 1536 << 20  # bytes of address space per process: kg needs about 400 MiB with spaCy
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def errors(self) -> list[str]:
+        """The lines of stderr that are kg's error lines."""
+        return [line for line in self.stderr.splitlines() if line.startswith("kg: ")]
+
+
+def run_kg(*args: str | Path, timeout: float = 60, memory: int = MEMORY, cwd: str | Path | None = None,
+           env: dict[str, str] | None = None) -> Run:
+    """Run ``kg ARGS``; fail the test if it outlives ``timeout`` seconds (the group is killed)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [KG, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=cwd, env={**os.environ, **(env or {})}, preexec_fn=limit, start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        raise AssertionError(f"kg {' '.join(map(str, args))} still running after {timeout} s; stderr: {stderr[-500:]}") from None
+    return Run(process.returncode, stdout, stderr, time.monotonic() - started)
+
+
+def assert_clean_failure(run: Run, name: str) -> None:
+    """Exit 1, no traceback, exactly one error line, and it names the file ``name``."""
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert run.returncode == 1, (run.returncode, run.stderr[-2000:])
+    assert len(run.errors) == 1, run.stderr
+    assert name in run.errors[0], run.errors

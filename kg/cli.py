@@ -7,8 +7,8 @@ no traceback reaches the user.
 
 from __future__ import annotations
 
-import contextlib
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -19,9 +19,35 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from kg.errors import KgError
+from kg.errors import KgError, one_line
 
-app = typer.Typer(
+
+class _Kg(typer.Typer):
+    """The app, with a last line of defence: whatever escapes a command (an OSError not foreseen,
+    memory running out, a bug) ends as one line and an exit code, never a traceback. (Click
+    itself ends a command whose pipe was closed, ``kg extract | head``, quietly.)"""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except KgError as error:
+            _err(str(error))
+            raise SystemExit(2) from None
+        except OSError as error:
+            where = one_line(str(error.filename)) if error.filename else "output"
+            _err(f"{where}: {error.strerror or error}")
+            raise SystemExit(2) from None
+        except (MemoryError, RecursionError) as error:
+            _err(f"stopped: {type(error).__name__} (an input beyond kg's limits? see README, Limits and safety)")
+            raise SystemExit(2) from None
+        except Exception as error:  # noqa: BLE001 - a bug in kg: one line for the user, the traceback with KG_DEBUG=1
+            if os.environ.get("KG_DEBUG"):
+                raise
+            _err(f"internal error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} (KG_DEBUG=1 shows where; please report it)")
+            raise SystemExit(3) from None
+
+
+app = _Kg(
     help="Build, validate and query knowledge graphs of China's annual reports on government "
     "information disclosure (政府信息公开工作年度报告).",
     no_args_is_help=True,
@@ -46,7 +72,20 @@ class Format(str, Enum):
 
 
 def _err(message: str) -> None:
-    typer.echo(f"kg: {message}", err=True)
+    typer.echo(f"kg: {one_line(message)}", err=True)
+
+
+def _writable(*outputs: Optional[Path]) -> None:
+    """Exit 2 at once when an output can never be written (a folder, a file in the way)."""
+    from kg.atomic import check_writable
+
+    try:
+        for output in outputs:
+            if output is not None:
+                check_writable(output)
+    except KgError as error:
+        _err(str(error))
+        raise typer.Exit(2)
 
 
 @contextmanager
@@ -77,10 +116,15 @@ def _progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
 def _workers(jobs: int, scheduler: Optional[str]) -> Iterator[tuple[int, object]]:
     """(number of workers, executor or None) for --jobs/--scheduler; an unreachable
     scheduler is a one-line error and exit 2."""
+    from kg.limits import limits
     from kg.pipeline import dask_executor, default_jobs
 
     if scheduler is None:
-        yield (jobs or default_jobs()), None
+        most = limits().jobs
+        if jobs > most:
+            _err(f"--jobs {jobs}: at most {most} worker processes (KG_MAX_JOBS raises the limit)")
+            raise typer.Exit(2)
+        yield min(jobs or default_jobs(), most), None
         return
     try:
         with dask_executor(scheduler) as (executor, workers):
@@ -112,10 +156,6 @@ def _extract(paths: list[Path], label: str, jobs: int = 1, scheduler: Optional[s
     return result
 
 
-def _report_failures(result) -> None:
-    for failure in result.failures:
-        _err(str(failure))
-
 
 @app.command()
 def extract(
@@ -132,19 +172,28 @@ def extract(
 
     Example: kg extract examples/ -o records.jsonl --jobs 2
     """
-    from kg.atomic import atomic_open
+    from kg.atomic import atomic_open, standard_output
     from kg.pipeline import iter_extract
 
+    _writable(output)
     inputs = _inputs(paths)
     failures, written = list(inputs.missing), 0
-    with _workers(jobs, scheduler) as (workers, executor), _progress(len(inputs.files), "extracting") as advance:
-        with (atomic_open(output) if output else contextlib.nullcontext(sys.stdout)) as out:
-            for _file, outcome in iter_extract(inputs.files, workers, executor, advance):
-                if isinstance(outcome, KgError):
-                    failures.append(outcome)
-                else:
-                    out.write(json.dumps(outcome.to_record(), ensure_ascii=False) + "\n")
-                    written += 1
+    try:
+        with _stopped_by_kill() as received, _workers(jobs, scheduler) as (workers, executor), _progress(len(inputs.files), "extracting") as advance:
+            with atomic_open(output) if output else standard_output() as out:
+                for _file, outcome in iter_extract(inputs.files, workers, executor, advance):
+                    if isinstance(outcome, KgError):
+                        failures.append(outcome)
+                    else:
+                        out.write(json.dumps(outcome.to_record(), ensure_ascii=False) + "\n")
+                        written += 1
+    except KgError as error:  # the output could not be written: it is left as it was
+        _report_failures_list(failures)
+        _err(str(error))
+        raise typer.Exit(2)
+    except KeyboardInterrupt:
+        _err("extraction interrupted" + (f"; {output} not written" if output else ""))
+        raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
     _report_failures_list(failures)
     typer.echo(
         f"extracted {written} of {written + len(failures)} reports"
@@ -181,7 +230,7 @@ def build(
 
     Example: kg build examples/ -o build/examples.ttl   (or: kg build reports/ --store build/store --prune)
     """
-    from kg.rdf import build_graph, write_turtle
+    from kg.rdf import build_graph, one_per_report, write_turtle
 
     if store is not None:
         if output is not None:
@@ -192,22 +241,29 @@ def build(
         _err("--prune needs --store DIR")
         raise typer.Exit(2)
     output = output or Path("graph.ttl")
+    _writable(output)
     with _stopped_by_kill() as received:
         try:
             result = _extract(paths, "building", jobs, scheduler)
         except KeyboardInterrupt:
             _err(f"build interrupted; {output} not written")
             raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
-    _report_failures(result)
-    if not result.reports:
+    reports, conflicts, duplicates = one_per_report(result.reports)
+    failures = result.failures + conflicts
+    _report_failures_list(failures)
+    if not reports:
         _err("no report could be read; nothing written")
         raise typer.Exit(1)
-    graph = build_graph(result.reports)
-    write_turtle(graph, output)
-    typer.echo(_summary(result.reports, len(graph), output))
-    if result.failures:
-        typer.echo(f"{len(result.failures)} of {result.attempted} inputs failed (listed above)", err=True)
-    raise typer.Exit(1 if result.failures else 0)
+    graph = build_graph(reports)
+    try:
+        write_turtle(graph, output)
+    except KgError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    typer.echo(_summary(reports, len(graph), output) + (f"; {duplicates} duplicate files skipped" if duplicates else ""))
+    if failures:
+        typer.echo(f"{len(failures)} of {result.attempted} inputs failed (listed above)", err=True)
+    raise typer.Exit(1 if failures else 0)
 
 
 @contextmanager
@@ -259,8 +315,11 @@ def _grow_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int, sche
             plan = db.plan(inputs.files)
             if plan.remapped:
                 typer.echo(f"{len(plan.remapped)} unchanged file(s) were mapped by another version of kg: mapping them again", err=True)
+            # only a folder that was walked says a file is gone: a mistyped or unmounted input
+            # path removes nothing
+            gone = [entry for entry in plan.gone if inputs.covers(entry.path)]
             if prune:
-                for entry in plan.gone:
+                for entry in gone:
                     db.remove(entry)
                     counts["removed"] += 1
             with _workers(jobs, scheduler) as (workers, executor), _progress(len(plan.load), "storing") as advance:
@@ -292,7 +351,7 @@ def _grow_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int, sche
         + (f", {counts['removed']} removed" if prune else "")
         + f"; {reports} reports, {triples} triples"
     )
-    gone = len(plan.gone) - counts["removed"]
+    gone = len(gone) - counts["removed"]
     if gone:
         typer.echo(f"{gone} stored report(s) whose files are gone are kept (--prune removes them)", err=True)
     if failures:
@@ -314,7 +373,7 @@ def _load_source(graph: Optional[Path], store: Optional[Path], what: str):
         if store is not None:
             from kg.store import open_store
 
-            with open_store(store) as db:
+            with open_store(store, read_only=True) as db:
                 return db.to_graph()
         from kg.graphio import load_graph
 
@@ -420,7 +479,7 @@ def query(
         if store is not None:
             from kg.store import open_store
 
-            with open_store(store) as db:
+            with open_store(store, read_only=True) as db:
                 columns, rows = db.query(name, params)
         else:
             columns, rows = run_query(name, load_graph(graph), params)
@@ -445,17 +504,18 @@ def graph_cmd(
     """
     from kg.netgraph import draw_png, to_networkx, write_graphml
 
+    _writable(output, png)
     data = _load_source(graph, store, "a graph file")
     try:
         nx_graph = to_networkx(data)
+        write_graphml(nx_graph, output)
+        message = f"wrote {output}: {nx_graph.number_of_nodes()} nodes, {nx_graph.number_of_edges()} edges"
+        if png:
+            note = draw_png(nx_graph, png)
+            message += f"; picture {png}" + (f" ({note})" if note else "")
     except KgError as error:
         _err(str(error))
         raise typer.Exit(2)
-    write_graphml(nx_graph, output)
-    message = f"wrote {output}: {nx_graph.number_of_nodes()} nodes, {nx_graph.number_of_edges()} edges"
-    if png:
-        note = draw_png(nx_graph, png)
-        message += f"; picture {png}" + (f" ({note})" if note else "")
     typer.echo(message)
 
 
@@ -483,9 +543,10 @@ def export(
     """
     from kg.store import export_format, open_store
 
+    _writable(output)
     try:
         chosen = export_format(output, fmt.value if fmt else None)
-        with open_store(store) as db:
+        with open_store(store, read_only=True) as db:
             db.export(output, chosen)
             reports = len(db.report_graphs())
     except KgError as error:
@@ -545,7 +606,7 @@ def push(
     from kg.store import open_store
 
     try:
-        with open_store(store) as db:
+        with open_store(store, read_only=True) as db:
             with _progress(len(db.all_graphs()), "pushing") as advance:
                 sent, failures = push_graphs(db, endpoint, advance)
     except KgError as error:

@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Union
 
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, printable
 from kg.model import ReportFacts
 from kg.readers import supported
 
@@ -43,37 +44,66 @@ class BatchResult:
 @dataclass
 class Inputs:
     files: list[str]
-    missing: list[KgError]
+    missing: list[KgError]  # paths that could not be walked or read: failures of the batch
     skipped: dict[str, int]  # files of other types found under directories, by suffix
+    walked: list[str] = field(default_factory=list)  # the directories walked (absolute, printable)
+
+    def covers(self, path: str) -> bool:
+        """Whether ``path`` (absolute) lies under a directory that was walked: only there does a
+        file that was not found mean that it is gone."""
+        return any(path.startswith(root.rstrip(os.sep) + os.sep) for root in self.walked)
 
 
 def find_inputs(paths: Iterable[str | Path]) -> Inputs:
     """Files named directly (whatever their type) and report files found under directories.
 
-    A missing path is a failure, reported with the others at the end of the batch; files
-    of types kg does not read, found while walking a directory, are counted, not failed.
+    A missing path, a named path that is not a regular file (a pipe or a device, which would
+    block or never end) and a folder that cannot be read are failures, reported with the others
+    at the end of the batch; files of types kg does not read, found while walking a directory,
+    are counted, not failed. Hidden files and folders and symbolic links to folders are not walked.
     """
-    files: list[str] = []
-    missing: list[KgError] = []
-    skipped: dict[str, int] = {}
+    inputs = Inputs([], [], {})
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            for p in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
-                if supported(p):
-                    files.append(str(p))
-                else:
-                    suffix = p.suffix.lower() or "(none)"
-                    skipped[suffix] = skipped.get(suffix, 0) + 1
-        elif path.exists():
-            files.append(str(given))
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            reason = "no such file or directory" if isinstance(error, FileNotFoundError) else f"cannot read: {error.strerror or error}"
+            inputs.missing.append(InputError(str(given), reason))
+            continue
+        if stat.S_ISDIR(mode):
+            _walk(path, inputs)
+        elif stat.S_ISREG(mode):
+            inputs.files.append(str(given))
         else:
-            missing.append(InputError(str(given), "no such file or directory"))
-    return Inputs(files, missing, skipped)
+            inputs.missing.append(InputError(str(given), "not a regular file (a pipe, device or socket): kg reads files and folders"))
+    return inputs
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _walk(root: Path, inputs: Inputs) -> None:
+    def unreadable(error: OSError) -> None:
+        inputs.missing.append(InputError(error.filename or str(root), f"cannot read the folder: {error.strerror or error}"))
+
+    inputs.walked.append(printable(os.path.abspath(root)))  # as reports record their paths
+    found = []
+    for folder, folders, names in os.walk(root, onerror=unreadable):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            if name.startswith("."):
+                continue
+            file = os.path.join(folder, name)
+            try:
+                regular = stat.S_ISREG(os.stat(file).st_mode)
+            except OSError:  # a dangling link
+                continue
+            if not regular:
+                continue
+            if supported(file):
+                found.append(file)
+            else:
+                suffix = Path(name).suffix.lower() or "(none)"
+                inputs.skipped[suffix] = inputs.skipped.get(suffix, 0) + 1
+    inputs.files.extend(sorted(found, key=lambda file: Path(file).parts))
 
 
 Outcome = Union[ReportFacts, KgError]

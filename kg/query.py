@@ -40,8 +40,9 @@ class QueryInfo:
     title: str
     description: str
     parameters: tuple[tuple[str, str], ...] = ()
-    # parameters whose values are names in a namespace: (parameter, prefix) - see _parameters
-    namespaced: tuple[tuple[str, str], ...] = ()
+    # parameters of a kind: (parameter, "prefix:") for names in a namespace, (parameter,
+    # "integer") for whole numbers - see _parameters
+    kinds: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,17 +88,19 @@ def parse_header(text: str) -> dict[str, str]:
     return header
 
 
-_PARAMETER = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(\(\s*([A-Za-z][\w-]*)?:\s*\))?$")
+_PARAMETER = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(\(\s*(?:(integer)|([A-Za-z][\w-]*)?:)\s*\))?$")
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _parameters(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """``name = meaning; name2 (prefix:) = meaning`` -> ((name, meaning), ...), ((name2, prefix), ...).
+    """``name = meaning; name2 (prefix:) = meaning`` -> ((name, meaning), ...), ((name2, "prefix:"), ...).
 
     ``name2 (prefix:)`` declares that a value given as a bare name (``litigation_total``) binds
     the IRI ``prefix:litigation_total`` of the query's own PREFIX declarations: a variable
-    bound to an IRI is what a store can look up directly.
+    bound to an IRI is what a store can look up directly. ``name3 (integer)`` takes whole
+    numbers only (kind ``integer``), so ``-p year=abc`` is an error rather than an empty answer.
     """
-    out, namespaced = [], []
+    out, kinds = [], []
     for part in value.split(";"):
         name, _, meaning = part.partition("=")
         found = _PARAMETER.match(name.strip())
@@ -106,20 +109,22 @@ def _parameters(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[st
                 out.append((name.strip().lstrip("?"), meaning.strip()))
             continue
         out.append((found.group(1), meaning.strip()))
-        if found.group(2):  # "(prefix:)", or "(:)" for the default prefix
-            namespaced.append((found.group(1), found.group(3) or ""))
-    return tuple(out), tuple(namespaced)
+        if found.group(3):
+            kinds.append((found.group(1), "integer"))
+        elif found.group(2):  # "(prefix:)", or "(:)" for the default prefix
+            kinds.append((found.group(1), (found.group(4) or "") + ":"))
+    return tuple(out), tuple(kinds)
 
 
 def _info(source: _Source) -> QueryInfo:
     header = parse_header(source.text)
-    parameters, namespaced = _parameters(header.get("parameters", ""))
+    parameters, kinds = _parameters(header.get("parameters", ""))
     return QueryInfo(
         name=source.name,
         title=header.get("title", ""),
         description=header.get("description", ""),
         parameters=parameters,
-        namespaced=namespaced,
+        kinds=kinds,
     )
 
 
@@ -197,7 +202,7 @@ def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str,
         return {}
     info = _info(source)
     declared = [name for name, _ in info.parameters]
-    namespaced = dict(info.namespaced)
+    kinds = dict(info.kinds)
     out = {}
     for name, value in params.items():
         if name not in declared:
@@ -205,7 +210,15 @@ def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str,
             raise ResourceError(source.shown, f"unknown parameter '{name}' (this query takes: {takes})")
         if not _VARIABLE.match(name):
             raise ResourceError(source.shown, f"parameter name '{name}' is not a SPARQL variable name")
-        out[name] = _named(source, name, namespaced[name], value) if name in namespaced else _term(value)
+        kind, text = kinds.get(name), str(value).strip()
+        if kind == "integer":
+            if not re.fullmatch(r"-?\d{1,18}", text):
+                raise ResourceError(source.shown, f"parameter '{name}' takes a whole number (e.g. 2023), not {text!r}")
+            out[name] = _term(int(text))
+        else:
+            if (text.startswith("<") or re.match(r"https?://", text)) and _NOT_IN_IRI.search(text.strip("<>")):
+                raise ResourceError(source.shown, f"parameter '{name}': {text!r} is not a valid IRI (no spaces, <, >, quotes or braces)")
+            out[name] = _named(source, name, kind[:-1], value) if kind is not None else _term(value)
     return out
 
 

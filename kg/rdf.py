@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.atomic import write_text
+from kg.errors import InputError, KgError
 from kg.checks import Failure, dataset_of, report_checks
 from kg.model import RECORD_METRICS, Evidence, Fact, ReportFacts, Stat
 from kg.resources import mapping_id
@@ -381,6 +382,26 @@ def link_series(graph: Graph) -> Graph:
             if earlier != later:
                 graph.add((later, DCAT.prev, earlier))
     return graph
+
+
+def one_per_report(facts_list: Iterable[ReportFacts]) -> tuple[list[ReportFacts], list[KgError], int]:
+    """The reports with distinct report IRIs (agency and year), in input order; a later file giving
+    a report an earlier one gave is a failure naming both, or, when its bytes are the same, a
+    duplicate skipped. Returns (reports, failures, duplicates skipped): one graph never mixes
+    two versions of a report (a store build refuses the same way)."""
+    kept: dict[URIRef, ReportFacts] = {}
+    failures: list[KgError] = []
+    duplicates = 0
+    for facts in facts_list:
+        iri = report_iri(facts)
+        first = kept.get(iri)
+        if first is None:
+            kept[iri] = facts
+        elif first.sha256 == facts.sha256:
+            duplicates += 1
+        else:
+            failures.append(InputError(facts.source, f"same report <{iri}> (agency and year) as {first.source}; left out (keep one of the two files)"))
+    return list(kept.values()), failures, duplicates
 
 
 def build_graph(facts_list: Iterable[ReportFacts]) -> Graph:

@@ -27,6 +27,8 @@ renamed or moved report then takes its place). A byte-identical copy is skipped.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import gc
 import hashlib
 import os
@@ -44,7 +46,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
-from kg.errors import InputError, KgError, ResourceError
+from kg.errors import InputError, KgError, ResourceError, printable
 from kg.model import ReportFacts
 from kg.resources import mapping_id
 from kg.vocab import DCAT, KG, KGID, OA, PREFIXES
@@ -160,7 +162,9 @@ def _open_error(shown: str, error: BaseException) -> StoreError:
     if "lock" in text.lower():
         return StoreError(shown, "the store is in use by another process (a kg build or kg serve on it?); try again when it has finished")
     if "permission denied" in text.lower():
-        return StoreError(shown, f"cannot open the store: permission denied ({text})")
+        return StoreError(shown, f"cannot open the store for writing: permission denied ({text})")
+    if any(word in text.lower() for word in ("no space", "file too large", "quota")):
+        return StoreError(shown, f"cannot open the store: the disk is full ({text}); free some space and run again (the reports stored are whole)")
     return StoreError(shown, f"cannot open the store: {text}")
 
 
@@ -168,9 +172,27 @@ def _is_store(path: Path) -> bool:
     return (path / "CURRENT").is_file()
 
 
+def _in_use(path: Path) -> bool:
+    """Whether another process has the store open for writing (RocksDB holds a lock on ``LOCK``).
+
+    Asked before a read-only open, which takes no lock: reading while a build writes is
+    undefined, so a reader says the store is busy instead."""
+    try:
+        with open(path / "LOCK", "rb") as lock:
+            fcntl.lockf(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)  # a read lock needs read access only
+            fcntl.lockf(lock, fcntl.LOCK_UN)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        return error.errno in (errno.EACCES, errno.EAGAIN)
+    return False
+
+
 @contextmanager
-def open_store(path: str | Path, *, create: bool = False) -> Iterator["ReportStore"]:
-    """Open the store in ``path`` (read-write, which locks it against other processes).
+def open_store(path: str | Path, *, create: bool = False, read_only: bool = False) -> Iterator["ReportStore"]:
+    """Open the store in ``path``: read-write, which locks it against other processes, or, with
+    ``read_only``, for reading (no write access to the directory needed, no lock taken, the store
+    left byte for byte as it was; refused while another process writes it).
 
     With ``create`` a new or empty directory becomes a store; a directory holding other files
     is refused, so that a mistyped ``--store`` never scatters database files among reports.
@@ -185,8 +207,10 @@ def open_store(path: str | Path, *, create: bool = False) -> Iterator["ReportSto
             raise StoreError(shown, "not a kg store: the directory holds other files (give a new or empty directory)")
         if not create:
             raise StoreError(shown, "no store here (build one with: kg build PATH --store DIR)")
+    if read_only and _in_use(path):
+        raise _open_error(shown, OSError("lock held"))
     try:
-        db = ox.Store(str(path))
+        db = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except Exception as error:  # noqa: BLE001 - OSError (lock, permissions) or RuntimeError (corruption)
         raise _open_error(shown, error) from None
     store = ReportStore(db, shown)
@@ -362,10 +386,11 @@ class ReportStore:
         self.written = False  # an update was attempted: open_store then purges the logs
 
     def close(self) -> None:
-        try:
-            self.db.flush()
-        except OSError:
-            pass
+        if self.written:
+            try:
+                self.db.flush()
+            except OSError:
+                pass
         self.db = None  # type: ignore[assignment]
 
     # -- reading what is stored
@@ -417,12 +442,15 @@ class ReportStore:
         for entry in entries.values():
             by_sha.setdefault(entry.sha256, entry)
         plan, current = Plan(), mapping_id()
+        seen = set()
         for given in files:
-            path = os.path.abspath(given)
+            real = os.path.abspath(given)
+            path = printable(real)  # as the file's report records it
+            seen.add(path)
             try:
-                sha = file_sha256(path)
+                sha = file_sha256(real)
             except OSError:
-                plan.load.append(path)  # extraction names the problem
+                plan.load.append(real)  # extraction names the problem
                 continue
             stored = entries.get(path)
             twin = by_sha.get(sha)
@@ -430,13 +458,13 @@ class ReportStore:
                 if stored.mapped_by == current:
                     plan.unchanged.append(path)
                 else:  # another kg made its triples: map it again with this one
-                    plan.load.append(path)
+                    plan.load.append(real)
                     plan.remapped.append(path)
             elif twin is not None and twin.path != path and os.path.exists(twin.path):
                 plan.duplicates.append((path, twin.path))
             else:
-                plan.load.append(path)
-        plan.gone = [e for e in entries.values() if not os.path.exists(e.path)]
+                plan.load.append(real)
+        plan.gone = [e for e in entries.values() if e.path not in seen and not os.path.exists(e.path)]
         return plan
 
     # -- writing

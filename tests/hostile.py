@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 KG = str(Path(sys.executable).parent / "kg")
 MEMORY = 1536 << 20  # bytes of address space per process: kg needs about 400 MiB with spaCy
@@ -33,16 +36,31 @@ class Run:
         return [line for line in self.stderr.splitlines() if line.startswith("kg: ")]
 
 
+def as_user() -> list[str]:
+    """A command prefix under which permissions apply: root reads and writes everything, so a
+    test of an unreadable folder or an unwritable output drops root's power to override them."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
 def run_kg(*args: str | Path, timeout: float = 60, memory: int = MEMORY, cwd: str | Path | None = None,
-           env: dict[str, str] | None = None) -> Run:
-    """Run ``kg ARGS``; fail the test if it outlives ``timeout`` seconds (the group is killed)."""
+           env: dict[str, str] | None = None, file_size: int | None = None, stdout=subprocess.PIPE,
+           prefix: list[str] = ()) -> Run:
+    """Run ``kg ARGS``; fail the test if it outlives ``timeout`` seconds (the group is killed).
+    ``file_size`` limits the bytes of any file kg writes (as ``ulimit -f`` does: a full disk)."""
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if file_size is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
 
     started = time.monotonic()
     process = subprocess.Popen(
-        [KG, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [*prefix, KG, *map(str, args)], stdout=stdout, stderr=subprocess.PIPE, text=True,
         cwd=cwd, env={**os.environ, **(env or {})}, preexec_fn=limit, start_new_session=True,
     )
     try:
@@ -51,7 +69,7 @@ def run_kg(*args: str | Path, timeout: float = 60, memory: int = MEMORY, cwd: st
         os.killpg(process.pid, signal.SIGKILL)
         stdout, stderr = process.communicate()
         raise AssertionError(f"kg {' '.join(map(str, args))} still running after {timeout} s; stderr: {stderr[-500:]}") from None
-    return Run(process.returncode, stdout, stderr, time.monotonic() - started)
+    return Run(process.returncode, stdout or "", stderr, time.monotonic() - started)
 
 
 def assert_clean_failure(run: Run, name: str) -> None:

@@ -193,7 +193,7 @@ def test_figure_evidence_filtered_by_metric_and_year(graph):
 
 def test_a_metric_is_named_by_key_prefixed_name_or_iri(graph):
     # figure-evidence's metric_key is declared "(kgo:)": the value names the property kgo:{key}
-    assert dict(query_info("figure-evidence").namespaced) == {"metric_key": "kgo"}
+    assert dict(query_info("figure-evidence").kinds) == {"metric_key": "kgo:", "year": "integer"}
     by_key = run_query("figure-evidence", graph, {"metric_key": "litigation_total"}, with_ontology=False)
     assert len(by_key[1]) == 6
     for value in ("kgo:litigation_total", "https://w3id.org/govinfo-kg/observation/litigation_total"):

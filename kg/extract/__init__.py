@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.document import Document, build_document
-from kg.errors import NotAReportError
+from kg.errors import NotAReportError, printable
 from kg.extract.contact import extract_contact
 from kg.extract.agency import find_agency
 from kg.extract.header import is_report, issued, opening_year, period, report_format, title_and_agency
@@ -57,7 +57,7 @@ def extract_document(doc: Document) -> ReportFacts:
         for metric, stat in extract_statistics_table(doc).items():
             stats.setdefault(metric, stat)
     return ReportFacts(
-        source=doc.source.source,
+        source=printable(doc.source.source),  # a name that is not UTF-8 still makes a valid record and graph
         sha256=doc.source.sha256,
         media_type=doc.source.media_type,
         format=fmt,

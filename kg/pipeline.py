@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +110,7 @@ Outcome = Union[ReportFacts, KgError]
 MAX_CHUNK = 16  # files per task: amortises the hand-off, keeps a killed run's lost work small
 IN_FLIGHT = 4  # tasks queued per worker: keeps every worker busy, bounds memory
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
+START_SECONDS = 10  # seconds signals may be held back while the workers start
 
 
 def extract_one(file: str, then: Callable[[ReportFacts], object] | None = None) -> Outcome:
@@ -188,13 +189,16 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
 
 def _start_workers(pool: ProcessPoolExecutor, jobs: int) -> None:
     """Start every worker before the pool is used, with Ctrl-C and kill held back meanwhile: a
-    worker whose parent exits while it is being born prints Python's traceback."""
+    worker whose parent exits while it is being born prints Python's traceback. Held for
+    ``START_SECONDS`` at most: a worker that cannot start must not leave the build deaf to Ctrl-C."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         started: set[int] = set()
+        deadline = time.monotonic() + START_SECONDS
         for _ in range(100):  # each round starts the workers still missing (a few ms)
-            started.update(f.result() for f in [pool.submit(os.getpid) for _ in range(jobs)])
-            if len(started) >= jobs:
+            done, _pending = wait([pool.submit(os.getpid) for _ in range(jobs)], timeout=max(0.0, deadline - time.monotonic()))
+            started.update(f.result() for f in done)
+            if len(started) >= jobs or time.monotonic() >= deadline:
                 break
     except Exception:  # noqa: BLE001 - a worker that cannot start fails its first real task, as always
         pass

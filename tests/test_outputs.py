@@ -18,7 +18,7 @@ import time
 import pyoxigraph
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import DEV, EXAMPLES
 from tests.hostile import KG, as_user, run_kg
 
 GOOD = EXAMPLES / "001_290b4abaa96ad801.txt"
@@ -245,3 +245,32 @@ def test_reading_a_store_needs_no_write_access_and_waits_for_no_writer(tmp_path)
         assert "in use by another process" in line
     finally:
         del writer
+
+
+def _can_mount() -> bool:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount(), reason="needs a private mount namespace to make a small disk (root)")
+def test_a_store_that_fills_the_disk_says_so_and_carries_on_once_there_is_room(tmp_path):
+    """A real full disk: a 3 MB tmpfs in a mount namespace of its own, grown afterwards."""
+    disk, dev = tmp_path / "disk", DEV
+    disk.mkdir()
+    store = disk / "store"
+    script = "\n".join([
+        f"mount -t tmpfs -o size=3m tmpfs {disk}",
+        f"{KG} build {dev} --store {store}; echo rc=$?",
+        f"{KG} query applications-per-year --store {store} -f csv; echo rc=$?",
+        f"{KG} build {dev} --store {store}; echo rc=$?",
+        f"mount -o remount,size=64m {disk}",
+        f"{KG} build {dev} --store {store}; echo rc=$?",
+    ])
+    run = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in run.stderr
+    assert [line for line in run.stdout.splitlines() if line.startswith("rc=")] == ["rc=2", "rc=0", "rc=2", "rc=0"]
+    errors = [line for line in run.stderr.splitlines() if line.startswith("kg: ")]
+    assert len(errors) == 2 and all(str(store) in line for line in errors)
+    assert "No space left" in errors[0] and "the disk is full" in errors[1]
+    assert "15 reports" in run.stdout.splitlines()[-2]

@@ -47,11 +47,15 @@ class Inputs:
     missing: list[KgError]  # paths that could not be walked or read: failures of the batch
     skipped: dict[str, int]  # files of other types found under directories, by suffix
     walked: list[str] = field(default_factory=list)  # the directories walked (absolute, printable)
+    unwalked: list[str] = field(default_factory=list)  # folders under them that could not be read
 
     def covers(self, path: str) -> bool:
-        """Whether ``path`` (absolute) lies under a directory that was walked: only there does a
-        file that was not found mean that it is gone."""
-        return any(path.startswith(root.rstrip(os.sep) + os.sep) for root in self.walked)
+        """Whether ``path`` (absolute) lies under a directory that was walked whole: only there
+        does a file that was not found mean that it is gone."""
+        def under(root: str) -> bool:
+            return path.startswith(root.rstrip(os.sep) + os.sep)
+
+        return any(map(under, self.walked)) and not any(map(under, self.unwalked))
 
 
 def find_inputs(paths: Iterable[str | Path]) -> Inputs:
@@ -82,7 +86,9 @@ def find_inputs(paths: Iterable[str | Path]) -> Inputs:
 
 def _walk(root: Path, inputs: Inputs) -> None:
     def unreadable(error: OSError) -> None:
-        inputs.missing.append(InputError(error.filename or str(root), f"cannot read the folder: {error.strerror or error}"))
+        folder = error.filename or str(root)
+        inputs.unwalked.append(printable(os.path.abspath(folder)))
+        inputs.missing.append(InputError(folder, f"cannot read the folder: {error.strerror or error}"))
 
     inputs.walked.append(printable(os.path.abspath(root)))  # as reports record their paths
     found = []

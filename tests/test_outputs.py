@@ -274,3 +274,20 @@ def test_a_store_that_fills_the_disk_says_so_and_carries_on_once_there_is_room(t
     assert len(errors) == 2 and all(str(store) in line for line in errors)
     assert "No space left" in errors[0] and "the disk is full" in errors[1]
     assert "15 reports" in run.stdout.splitlines()[-2]
+
+
+def test_prune_keeps_the_reports_of_a_folder_that_could_not_be_read(tmp_path):
+    reports = tmp_path / "reports"
+    (reports / "sub").mkdir(parents=True)
+    shutil.copy(GOOD, reports / "sub" / GOOD.name)
+    shutil.copy(OTHER, reports / OTHER.name)
+    store = tmp_path / "store"
+    assert run_kg("build", reports, "--store", store).returncode == 0
+    (reports / "sub").chmod(0o000)
+    try:
+        run = run_kg("build", reports, "--store", store, "--prune", prefix=as_user())
+    finally:
+        (reports / "sub").chmod(0o755)
+    assert run.returncode == 1
+    assert "cannot read the folder" in error_lines(run)[0]
+    assert "0 removed; 2 reports" in run.stdout

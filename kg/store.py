@@ -383,6 +383,7 @@ class ReportStore:
         self._limit = 0  # batch()'s limit in bytes; 0: write each report at once
         self._failed: list[KgError] = []
         self._unflushed = 0  # bytes of updates since the memory tables were last flushed
+        self._seen: set[str] = set()  # the files planned (as reports record their paths)
         self.written = False  # an update was attempted: open_store then purges the logs
 
     def close(self) -> None:
@@ -460,12 +461,18 @@ class ReportStore:
                 else:  # another kg made its triples: map it again with this one
                     plan.load.append(real)
                     plan.remapped.append(path)
-            elif twin is not None and twin.path != path and os.path.exists(twin.path):
+            elif twin is not None and twin.path != path and self._exists(twin.path):
                 plan.duplicates.append((path, twin.path))
             else:
                 plan.load.append(real)
-        plan.gone = [e for e in entries.values() if e.path not in seen and not os.path.exists(e.path)]
+        self._seen = seen
+        plan.gone = [e for e in entries.values() if not self._exists(e.path)]
         return plan
+
+    def _exists(self, path: str) -> bool:
+        """Whether a stored report's file exists: planned in this run (a name kg shows escaped
+        cannot be looked up on disk), or found on disk."""
+        return path in self._seen or os.path.exists(path)
 
     # -- writing
 
@@ -543,7 +550,7 @@ class ReportStore:
             return "added"
         self.flush()  # what follows reads the store
         holder = graphs.get(iri)
-        if holder is not None and holder.path != path and os.path.exists(holder.path):
+        if holder is not None and holder.path != path and self._exists(holder.path):
             if holder.sha256 == report.sha256:
                 return "duplicate"
             raise ConflictError(

@@ -291,3 +291,15 @@ def test_prune_keeps_the_reports_of_a_folder_that_could_not_be_read(tmp_path):
     assert run.returncode == 1
     assert "cannot read the folder" in error_lines(run)[0]
     assert "0 removed; 2 reports" in run.stdout
+
+
+def test_a_file_with_an_escaped_name_is_not_taken_for_gone(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "tab\there.txt")
+    (folder / "zz.txt").write_text(GOOD.read_text(encoding="utf-8").replace("。", "。 ", 1), encoding="utf-8")
+    run = run_kg("build", folder, "--store", tmp_path / "store")
+    assert run.returncode == 1
+    [line] = error_lines(run)
+    assert "zz.txt: same report" in line and "tab\\there.txt" in line
+    assert "1 added, 0 replaced" in run.stdout

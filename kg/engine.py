@@ -39,6 +39,17 @@ from pathlib import Path
 
 CHUNK = 64 << 10  # bytes of an answer sent at once
 START_SECONDS = 60  # for a worker to open the store
+# Address space of a worker. A query that sorts or groups a cross product grew by about 100 MB a
+# second (so 3 GB in a 30 s limit, per worker); past this bound its allocation fails, the worker
+# ends and is replaced, and the client gets a 500. An idle worker takes about 450 MB of address
+# space (30 MB resident); the shipped queries on a store of thousands of reports need far less.
+def _memory_bytes(default_mb: int = 3072) -> int:
+    """KG_QUERY_MB when it is a positive whole number (as kg.limits reads its variables), else the default."""
+    raw = os.environ.get("KG_QUERY_MB", "").strip()
+    return (int(raw) if raw.isdigit() and int(raw) > 0 else default_mb) << 20
+
+
+MEMORY_BYTES = _memory_bytes()
 
 RESULTS = {  # media types of SELECT and ASK answers, the first the default
     "application/sparql-results+json": "JSON",
@@ -175,7 +186,11 @@ class Engine:
         worker.kill()
         self._all.discard(worker)
         if not self._closed:
-            self._idle.put(self._spawn())
+            fresh = self._spawn()
+            if self._closed:  # stopped meanwhile: close() may not have seen it
+                fresh.kill()
+            else:
+                self._idle.put(fresh)
 
     def _give_back(self, worker: _Worker) -> None:
         self._idle.put(worker)
@@ -204,13 +219,13 @@ class Engine:
 
     def run(self, job: Job) -> Reply:
         """Run ``job`` on a free worker within the time limit (blocking: call it from a thread)."""
-        deadline = time.monotonic() + self.seconds
         if self._closed:
             return text_reply(503, "the server is stopping")
-        try:
+        try:  # waiting for a worker is bounded too, and not counted in the request's own time
             worker = self._idle.get(timeout=self.seconds)
         except queue.Empty:
             return text_reply(503, f"all {self.size} workers stayed busy for {self.seconds:g} s (--timeout); try again later")
+        deadline = time.monotonic() + self.seconds
         try:
             worker.wait_ready(max(0.0, deadline - time.monotonic()))
             worker.conn.send(job)
@@ -277,6 +292,12 @@ def _first_line(error: BaseException) -> str:
 
 def _work(path: str, writable: bool, conn: Connection, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):  # not on this system: the time limit still holds
+        pass
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     import pyoxigraph as ox
 

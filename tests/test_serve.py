@@ -299,6 +299,23 @@ def test_timeout_from_the_environment_and_a_start_line(built):
         assert "Traceback" not in process.stderr.read()
 
 
+def test_a_query_past_its_memory_bound_ends_its_worker_only(built):
+    port = free_port()
+    process = subprocess.Popen([KG, "serve", "--store", str(built), "--port", str(port), "--timeout", "30"], stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "KG_QUERY_MB": "1024"})
+    try:
+        process.stderr.readline()
+        server = Server(port, process)
+        started = time.monotonic()
+        status, answer = server.query(RUNAWAY.replace("}", "} ORDER BY ?c ?f ?i LIMIT 1").replace("(COUNT(*) AS ?n)", "?a"))
+        assert status == 500 and b"worker running the request ended (out of memory?)" in answer, (status, answer)
+        assert time.monotonic() - started < 20
+        assert server.count() > 0
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def test_ctrl_c_during_a_query_stops_at_once(built):
     with serving(built, "--timeout", "60") as server:
         server.count()

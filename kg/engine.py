@@ -452,7 +452,10 @@ class _Answer:
         if form not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
             raise _Refused(415, f"send a graph as {', '.join(TRIPLES)} (not {job.content_type or 'no Content-Type'})")
         base = job.target or None
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(job.body, form, base_iri=base)]
+        try:
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(job.body, form, base_iri=base)]
+        except SyntaxError as error:
+            raise _Refused(400, f"not {form.name}: {_first_line(error)}") from None
         lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
         into = "" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} "
         steps = [f"DROP SILENT {name}"] if job.kind == "PUT" else []

@@ -44,6 +44,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
+import pyoxigraph as ox
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -253,8 +254,6 @@ def create_app(engine: Engine, *, writable: bool, loopback: bool = True) -> Star
             raise HTTPException(400, "give ?graph=IRI or ?default, once\n")
         target = params["graph"] if "graph" in params else "" if "default" in params else None
         if target:
-            import pyoxigraph as ox
-
             try:
                 ox.NamedNode(target)
             except ValueError:

@@ -32,7 +32,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -207,7 +206,7 @@ class Engine:
             except subprocess.TimeoutExpired:
                 pass
 
-    def _receive(self, worker: _Worker, deadline: float):
+    def _receive(self, worker: _Worker, deadline: float, label: str):
         try:
             if worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 return worker.conn.recv()
@@ -215,7 +214,7 @@ class Engine:
             if self._closed:
                 raise Cut(503, "the server is stopping") from None
             raise Cut(500, "the worker running the request ended (out of memory?)") from None
-        raise Cut(503, f"query cut at {self.seconds:g} s (--timeout)")
+        raise Cut(503, f"{label} cut at {self.seconds:g} s (--timeout)")
 
     def run(self, job: Job) -> Reply:
         """Run ``job`` on a free worker within the time limit (blocking: call it from a thread)."""
@@ -225,12 +224,13 @@ class Engine:
             worker = self._idle.get(timeout=self.seconds)
         except queue.Empty:
             return text_reply(503, f"all {self.size} workers stayed busy for {self.seconds:g} s (--timeout); try again later")
-        deadline = time.monotonic() + self.seconds
+        label = "query" if job.kind in ("query", "GET") else "update"
         try:
-            worker.wait_ready(max(0.0, deadline - time.monotonic()))
+            worker.wait_ready(START_SECONDS)  # a replacement still opening the store: not the request's time
+            deadline = time.monotonic() + self.seconds
             worker.conn.send(job)
-            message = self._receive(worker, deadline)
-        except (Cut, EngineError, OSError) as error:
+            message = self._receive(worker, deadline, label)
+        except (Cut, EngineError, EOFError, OSError) as error:
             self._replace(worker)
             return text_reply(error.status if isinstance(error, Cut) else 503, str(error))
         except BaseException:
@@ -239,30 +239,26 @@ class Engine:
         if message[0] == "whole":
             self._give_back(worker)
             return Reply(message[1], message[2], message[3])
-        return Reply(message[1], message[2], message[3], Stream(self, worker, deadline))
+        return Reply(message[1], message[2], message[3], Stream(self, worker, deadline, label))
 
 
 class Stream:
     """The rest of a long answer, piece by piece; :meth:`close` frees (or replaces) its worker."""
 
-    def __init__(self, engine: Engine, worker: _Worker, deadline: float):
-        self.engine, self.worker, self.deadline = engine, worker, deadline
+    def __init__(self, engine: Engine, worker: _Worker, deadline: float, label: str):
+        self.engine, self.worker, self.deadline, self.label = engine, worker, deadline, label
         self.done = False
         self._lock = threading.Lock()
 
     def next(self) -> bytes | None:
         """The next piece, or None at the end; raises :class:`Cut` when the answer is cut."""
-        message = self.engine._receive(self.worker, self.deadline)
+        message = self.engine._receive(self.worker, self.deadline, self.label)
         if message[0] == "data":
             return message[1]
         if message[0] == "end":
             self.close(finished=True)
             return None
         raise Cut(500, message[1])
-
-    def __iter__(self) -> Iterator[bytes]:
-        while (piece := self.next()) is not None:
-            yield piece
 
     def close(self, finished: bool = False) -> None:
         with self._lock:

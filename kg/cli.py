@@ -559,33 +559,38 @@ def export(
 def serve(
     store: StoreDir,
     port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 7878,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    read_only: Annotated[bool, typer.Option("--read-only", help="Refuse writes over HTTP and leave the store unlocked (run no build meanwhile).")] = False,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (another than 127.0.0.1 opens the store to the network).")] = "127.0.0.1",
+    writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL Update at /update and PUT, POST, DELETE at /store.")] = False,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.1, metavar="SECONDS", show_default=False,
+                                                     help="Cut a query or update after this long (default: KG_QUERY_SECONDS, else 30).")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Queries answered at once (read-only; --writable has one).")] = 2,
 ) -> None:
-    """Serve a store as a SPARQL 1.1 endpoint (the Oxigraph server) until stopped with Ctrl-C.
+    """Serve a store as a SPARQL 1.1 endpoint until stopped with Ctrl-C or SIGTERM.
 
     Queries go to http://HOST:PORT/query, with the union of the store's graphs as default
-    graph (the rows kg query --store prints); the Graph Store Protocol is at /store. The
-    server locks the store, so a kg build on it waits for the server to stop.
+    graph (the rows kg query --store prints); the Graph Store Protocol is at /store. Read-only
+    unless --writable (then SPARQL Update at /update, writes at /store). Refused: requests from
+    another web page (Origin), SERVICE and LOAD (the server fetches no URL), bodies over
+    1 MB (queries) or 16 MB (writes); a query past --timeout is cut. No kg build can run on
+    the store while it is served.
 
     Example: kg serve --store build/store --port 7878
     """
-    import os
+    from kg.limits import limits
+    from kg.server import serve as run_server
 
-    from kg.endpoint import serve_command
-    from kg.store import open_store
+    seconds = timeout or limits().query_seconds
+
+    def ready(url: str) -> None:
+        mode = "read-write (--writable)" if writable else "read-only"
+        typer.echo(f"serving {store} at {url}/query (SPARQL) and {url}/store (Graph Store Protocol); {mode}; "
+                   f"queries cut at {seconds:g} s; Ctrl-C stops", err=True)
 
     try:
-        with open_store(store):  # a store, and not in use: say so in one line before the server starts
-            pass
-        command = serve_command(store, host, port, read_only)
+        run_server(store, host=host, port=port, writable=writable, seconds=seconds, workers=workers, on_ready=ready)
     except KgError as error:
         _err(str(error))
         raise typer.Exit(2)
-    typer.echo(f"serving {store} at http://{host}:{port}/query (SPARQL) and /store (Graph Store Protocol); Ctrl-C stops", err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execv(command[0], command)  # the server replaces this process: signals reach it directly
 
 
 @app.command()

@@ -1,17 +1,14 @@
-"""A store on the network: serve it as a SPARQL 1.1 endpoint, push its graphs to one.
+"""A store on the network: push its graphs to a SPARQL 1.1 endpoint (serving it is kg.server).
 
-Serving runs the Oxigraph server (the ``oxigraph`` binary of the PyPI package ``oxigraph``) on
-the store directory, with the union of the named graphs as default graph, so that a query over
-HTTP gives the rows ``kg query --store`` gives. Pushing uses the SPARQL 1.1 Graph Store Protocol
-(an HTTP PUT of each named graph as N-Triples, which replaces that graph on the endpoint), the
-one write interface Oxigraph, Fuseki, Virtuoso and GraphDB share. Only the standard library
-speaks HTTP here: one PUT per graph needs no client library.
+Pushing uses the SPARQL 1.1 Graph Store Protocol (an HTTP PUT of each named graph as N-Triples,
+which replaces that graph on the endpoint), the one write interface Oxigraph, Fuseki, Virtuoso,
+GraphDB and ``kg serve --writable`` share. Only the standard library speaks HTTP here: one PUT
+per graph needs no client library.
 """
 
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,23 +35,6 @@ def oxigraph_binary() -> str:
     if found:
         return found
     raise EndpointError("oxigraph", "the Oxigraph server is not installed (pip install oxigraph)")
-
-
-def serve_command(store_dir: str | Path, host: str, port: int, read_only: bool = False) -> list[str]:
-    """The command line that serves ``store_dir`` on ``host:port``; checks the port is free first.
-
-    Read-write serving locks the store, so no ``kg build`` can change it under the server;
-    read-only serving does not lock it and must not run while a build writes to the store.
-    """
-    binary = oxigraph_binary()
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            raise EndpointError(f"{host}:{port}", f"cannot listen there: {error.strerror or error}") from None
-    mode = "serve-read-only" if read_only else "serve"
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return [binary, mode, "--location", str(store_dir), "--bind", bind, "--union-default-graph"]
 
 
 def graph_url(endpoint: str, graph: str) -> str:

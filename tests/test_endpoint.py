@@ -1,5 +1,6 @@
-"""kg serve and kg push against real servers on 127.0.0.1: the Oxigraph server, and a tiny
-http.server that answers 500; answers over HTTP compared with the local ones."""
+"""kg serve and kg push against real servers on 127.0.0.1: kg serve, the Oxigraph server (the
+push target), and a tiny http.server that answers 500; answers over HTTP compared with the
+local ones. What kg serve refuses is tests/test_serve.py."""
 
 from __future__ import annotations
 
@@ -95,6 +96,7 @@ def oxigraph(tmp_path):
 
 
 def test_serve_answers_over_http_as_kg_query_does_and_locks_the_store(store):
+    """Every shipped query; while it serves (read-only, the default), a build is refused."""
     where, answers, _ = store
     port = free_port()
     server = subprocess.Popen([KG, "serve", "--store", str(where), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -36,19 +36,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from kg.limits import limits
+
 CHUNK = 64 << 10  # bytes of an answer sent at once
 START_SECONDS = 60  # for a worker to open the store
-# Address space of a worker. A query that sorts or groups a cross product grew by about 100 MB a
-# second (so 3 GB in a 30 s limit, per worker); past this bound its allocation fails, the worker
-# ends and is replaced, and the client gets a 500. An idle worker takes about 450 MB of address
-# space (30 MB resident); the shipped queries on a store of thousands of reports need far less.
-def _memory_bytes(default_mb: int = 3072) -> int:
-    """KG_QUERY_MB when it is a positive whole number (as kg.limits reads its variables), else the default."""
-    raw = os.environ.get("KG_QUERY_MB", "").strip()
-    return (int(raw) if raw.isdigit() and int(raw) > 0 else default_mb) << 20
-
-
-MEMORY_BYTES = _memory_bytes()
+# A worker's address space is bounded by kg.limits' query_mb (KG_QUERY_MB). A query that sorts or
+# groups a cross product grew by about 100 MB a second (so 3 GB in a 30 s limit, per worker); past
+# the bound its allocation fails, the worker ends and is replaced, and the client gets a 500. An
+# idle worker takes about 450 MB of address space (30 MB resident); the shipped queries on a store
+# of thousands of reports need far less.
 
 RESULTS = {  # media types of SELECT and ASK answers, the first the default
     "application/sparql-results+json": "JSON",
@@ -291,7 +287,8 @@ def _work(path: str, writable: bool, conn: Connection, parent: int) -> None:
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+        memory = limits().query_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     except (ImportError, ValueError, OSError):  # not on this system: the time limit still holds
         pass
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()

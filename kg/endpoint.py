@@ -104,8 +104,10 @@ def credentials(endpoint: str) -> tuple[str, str] | None:
         if given:
             raise EndpointError(shown, "no such netrc file (NETRC)") from None
         return None
-    except netrc.NetrcParseError as error:  # its message may quote a token, which may be a password
-        raise EndpointError(shown, f"not a readable netrc file (line {error.lineno})") from None
+    except netrc.NetrcParseError as error:
+        reason = error.msg.split("'")[0].strip()  # cut before a quoted token, which may be a password
+        line = f" (line {error.lineno})" if error.lineno else ""
+        raise EndpointError(shown, f"not a readable netrc file: {reason}{line}") from None
     except OSError as error:
         raise EndpointError(shown, f"cannot read the netrc file: {error.strerror or error}") from None
     if entry is None:
@@ -193,7 +195,10 @@ def _put(request: Request, seconds: float) -> tuple[int, str] | None:
     watch.timer.start()
     try:
         with opener.open(request, timeout=seconds) as response:
-            response.read()  # a success's status came first: a cut in its body still leaves the graph stored
+            try:
+                response.read()
+            except (OSError, http.client.HTTPException):
+                pass  # the status said the graph is stored; the rest of the answer is a courtesy
         return None
     except HTTPError as error:  # its answer's first line is read under the same deadline
         try:

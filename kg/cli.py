@@ -597,28 +597,38 @@ def serve(
 def push(
     store: StoreDir,
     endpoint: Annotated[str, typer.Option("--endpoint", help="The Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")],
+    deadline: Annotated[float, typer.Option("--deadline", min=0.001, metavar="SECONDS", help="Stop the push after this long.")] = 3600.0,
+    graph_deadline: Annotated[float, typer.Option("--graph-deadline", min=0.001, metavar="SECONDS",
+                                                  help="Stop the push when one graph's PUT takes longer.")] = 600.0,
 ) -> None:
     """Send every named graph of a store to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     Each graph (one per report, the shared triples, the series links and the ontology) is
     PUT as N-Triples to ENDPOINT?graph=IRI, replacing that graph on the endpoint (Oxigraph,
     Fuseki, Virtuoso, GraphDB). A refused graph is named and the push goes on (exit 1); an
-    endpoint that cannot be reached stops it (exit 2).
+    endpoint that cannot be reached, refuses the credentials or passes a deadline stops it
+    (exit 2), and a re-run sends every graph again.
+
+    Credentials (HTTP Basic) come from the URL (http://USER:PASSWORD@HOST/...), else from
+    KG_PUSH_USER and KG_PUSH_PASSWORD, else from the endpoint host's entry in ~/.netrc (or the
+    file $NETRC names); no message shows them. Prefer netrc or the environment: other users
+    can see a command line.
 
     Example: kg push --store build/store --endpoint http://127.0.0.1:7878/store
     """
+    from kg.endpoint import public_url
     from kg.endpoint import push as push_graphs
     from kg.store import open_store
 
     try:
         with open_store(store, read_only=True) as db:
             with _progress(len(db.all_graphs()), "pushing") as advance:
-                sent, failures = push_graphs(db, endpoint, advance)
+                sent, failures = push_graphs(db, endpoint, advance, deadline, graph_deadline)
     except KgError as error:
         _err(str(error))
         raise typer.Exit(2)
     _report_failures_list(failures)
-    typer.echo(f"pushed {sent} graphs to {endpoint}" + (f", {len(failures)} refused (listed above)" if failures else ""))
+    typer.echo(f"pushed {sent} graphs to {public_url(endpoint)}" + (f", {len(failures)} refused (listed above)" if failures else ""))
     raise typer.Exit(1 if failures else 0)
 
 

@@ -2,24 +2,43 @@
 
 Pushing uses the SPARQL 1.1 Graph Store Protocol (an HTTP PUT of each named graph as N-Triples,
 which replaces that graph on the endpoint), the one write interface Oxigraph, Fuseki, Virtuoso,
-GraphDB and ``kg serve --writable`` share. Only the standard library speaks HTTP here: one PUT
-per graph needs no client library.
+GraphDB and ``kg serve --writable`` share.
+
+An endpoint is a server kg does not control, so a push is bounded: credentials (HTTP Basic,
+from the URL, ``KG_PUSH_USER``/``KG_PUSH_PASSWORD`` or a netrc file) never appear in a message,
+the first refused authentication stops the push, and each PUT has a wall-clock deadline on the
+whole request (connect, send, answer), as has the push. The standard library speaks HTTP here
+(urllib, so ``http_proxy``/``no_proxy`` apply): httpx and requests time out per socket
+operation too, so a client library would not help. Against a server answering one byte a
+second, a PUT with ``timeout=3`` took 26 s in each of urllib, requests and httpx (measured).
+A timer that shuts the request's socket down bounds the whole request, with no dependency.
 """
 
 from __future__ import annotations
 
+import base64
+import http.client
+import netrc
+import os
+import re
 import shutil
+import socket
+import ssl
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.error import HTTPError, URLError
-from urllib.parse import quote
-from urllib.request import Request, urlopen
+from urllib.parse import quote, unquote, urlsplit
+from urllib.request import HTTPHandler, HTTPSHandler, Request, build_opener
 
 from kg.errors import KgError
 from kg.store import ReportStore
 
-TIMEOUT = 120  # seconds for one graph's PUT
+DEADLINE = 3600.0  # seconds for a whole push
+GRAPH_DEADLINE = 600.0  # seconds for one graph's PUT, from connecting to the last byte of the answer
+CREDENTIALS = "give credentials in ~/.netrc or KG_PUSH_USER/KG_PUSH_PASSWORD"
 
 
 class EndpointError(KgError):
@@ -42,6 +61,139 @@ def graph_url(endpoint: str, graph: str) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}graph={quote(graph, safe='')}"
 
 
+def public_url(endpoint: str) -> str:
+    """``endpoint`` without its userinfo (``user:password@``): the URL every message shows."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", r"\1", endpoint.strip())
+
+
+def credentials(endpoint: str) -> tuple[str, str] | None:
+    """(user, password) for ``endpoint``: from its URL, else the environment, else netrc.
+
+    The netrc file is ``$NETRC`` or ``~/.netrc``; its entry is the one for the endpoint's host
+    (or its ``default``). Python's netrc refuses a ``~/.netrc`` that others can read.
+    """
+    parts = urlsplit(endpoint.strip())
+    if parts.username is not None:
+        return unquote(parts.username), unquote(parts.password or "")
+    if os.environ.get("KG_PUSH_USER"):
+        return os.environ["KG_PUSH_USER"], os.environ.get("KG_PUSH_PASSWORD", "")
+    given = os.environ.get("NETRC")
+    shown = given or "~/.netrc"
+    try:
+        entry = netrc.netrc(given or None).authenticators(parts.hostname or "")
+    except FileNotFoundError:
+        if given:
+            raise EndpointError(shown, "no such netrc file (NETRC)") from None
+        return None
+    except netrc.NetrcParseError as error:
+        reason = error.msg.split("'")[0].strip()  # cut before a quoted token, which may be a password
+        line = f" (line {error.lineno})" if error.lineno else ""
+        raise EndpointError(shown, f"not a readable netrc file: {reason}{line}") from None
+    except OSError as error:
+        raise EndpointError(shown, f"cannot read the netrc file: {error.strerror or error}") from None
+    if entry is None:
+        return None
+    login, _account, password = entry
+    return login or "", password or ""
+
+
+class _Late(Exception):
+    """A request's time ran out and its connection was shut down."""
+
+
+class _Watch:
+    """The sockets of one request, shut down by a timer at the request's deadline.
+
+    A socket timeout bounds each read, not the request: a server that trickles a byte before
+    each timeout holds the request for ever. Shutting the socket down from the timer's thread
+    wakes a blocked connect, send or read at once, wherever the request is.
+    """
+
+    def __init__(self, seconds: float):
+        self.lock = threading.Lock()
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            for sock in self.sockets:
+                _shut(sock)
+
+    def add(self, sock: socket.socket) -> socket.socket:
+        with self.lock:
+            self.sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+        return sock
+
+    def connection(self, kind: type[http.client.HTTPConnection]):
+        """A factory of ``kind`` connections whose sockets this watch sees as soon as they exist."""
+
+        def make(host, **kwargs):
+            connection = kind(host, **kwargs)
+            create = connection._create_connection  # the one place http.client makes its socket
+            connection._create_connection = lambda *args: self.add(create(*args))
+            return connection
+
+        return make
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _WatchedHttp(HTTPHandler):
+    def __init__(self, watch: _Watch):
+        super().__init__()
+        self.watch = watch
+
+    def http_open(self, request):
+        return self.do_open(self.watch.connection(http.client.HTTPConnection), request)
+
+
+class _WatchedHttps(HTTPSHandler):
+    def __init__(self, watch: _Watch):
+        super().__init__()
+        self.watch = watch
+        self.context = ssl.create_default_context()
+
+    def https_open(self, request):
+        return self.do_open(self.watch.connection(http.client.HTTPSConnection), request, context=self.context)
+
+
+def _put(request: Request, seconds: float) -> tuple[int, str] | None:
+    """Send ``request`` within ``seconds`` of wall-clock time; None when accepted, else the HTTP
+    status and ``HTTP code reason: first line of the answer``. Raises :class:`_Late` past the
+    deadline, OSError or HTTPException when the endpoint cannot be reached."""
+    watch = _Watch(seconds)
+    opener = build_opener(_WatchedHttp(watch), _WatchedHttps(watch))
+    watch.timer.start()
+    try:
+        with opener.open(request, timeout=seconds) as response:
+            try:
+                response.read()
+            except (OSError, http.client.HTTPException):
+                pass  # the status said the graph is stored; the rest of the answer is a courtesy
+        return None
+    except HTTPError as error:  # its answer's first line is read under the same deadline
+        try:
+            return error.code, _reason(error)
+        finally:
+            error.close()
+    except (OSError, http.client.HTTPException):
+        if watch.expired:
+            raise _Late from None
+        raise
+    finally:
+        watch.timer.cancel()
+
+
 def _reason(error: HTTPError) -> str:
     try:
         body = error.read(300).decode("utf-8", "replace").strip().splitlines()
@@ -50,28 +202,58 @@ def _reason(error: HTTPError) -> str:
     return f"HTTP {error.code} {error.reason}" + (f": {body[0][:200]}" if body else "")
 
 
-def push(store: ReportStore, endpoint: str, on_done: Callable[[str], None] | None = None) -> tuple[int, list[KgError]]:
+def push(
+    store: ReportStore,
+    endpoint: str,
+    on_done: Callable[[str], None] | None = None,
+    deadline: float = DEADLINE,
+    graph_deadline: float = GRAPH_DEADLINE,
+) -> tuple[int, list[KgError]]:
     """PUT every named graph of ``store`` to a Graph Store Protocol endpoint; (graphs sent, failures).
 
-    A graph the endpoint refuses (an HTTP error) is a failure and the push goes on; an endpoint
-    that cannot be reached at all raises :class:`EndpointError` at once (pushed graphs stay
-    pushed: each PUT replaces one whole graph).
+    A graph the endpoint refuses (an HTTP error) is a failure and the push goes on. An
+    endpoint that cannot be reached, refuses the credentials (HTTP 401 or 403) or is still
+    busy at a deadline (``graph_deadline`` seconds for one graph, ``deadline`` for the push)
+    raises :class:`EndpointError` at once; pushed graphs stay pushed (each PUT replaces one
+    whole graph), so a re-run sends the rest. No message shows the URL's credentials.
     """
-    if not endpoint.startswith(("http://", "https://")):
-        raise EndpointError(endpoint, "not an http(s) URL (for Oxigraph: http://HOST:PORT/store)")
+    shown = public_url(endpoint)
+    try:
+        parts = urlsplit(shown)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a bracketed host that is no IPv6 address
+        valid = False
+    if not valid:
+        raise EndpointError(shown, "not an http(s) URL (for Oxigraph: http://HOST:PORT/store)")
+    headers = {"Content-Type": "application/n-triples"}
+    given = credentials(endpoint)
+    if given is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{given[0]}:{given[1]}".encode("utf-8")).decode("ascii")
+    graphs = store.all_graphs()
+    end = time.monotonic() + deadline
     sent, failures = 0, []
-    for graph in store.all_graphs():
-        body = store.graph_ntriples(graph)
-        request = Request(graph_url(endpoint, graph), data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
+    for graph in graphs:
+        left = end - time.monotonic()
+        seconds = min(graph_deadline, left)
         try:
-            with urlopen(request, timeout=TIMEOUT) as response:
-                response.read()
+            if left <= 0:
+                raise _Late
+            body = store.graph_ntriples(graph)
+            refused = _put(Request(graph_url(shown, graph), data=body, method="PUT", headers=headers), seconds)
+        except _Late:
+            rest = f"{sent} of {len(graphs)} graphs were pushed; run kg push again to send the rest"
+            if seconds < graph_deadline:
+                raise EndpointError(shown, f"the push passed its deadline of {deadline:g} s; {rest}") from None
+            raise EndpointError(f"{shown} <{graph}>", f"no answer within {graph_deadline:g} s; {rest}") from None
+        except (URLError, OSError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", None) or error
+            raise EndpointError(shown, f"cannot reach the endpoint ({reason}); {sent} graph(s) were pushed before") from None
+        if refused is None:
             sent += 1
-        except HTTPError as error:
-            failures.append(EndpointError(f"{endpoint} <{graph}>", _reason(error)))
-        except (URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            raise EndpointError(endpoint, f"cannot reach the endpoint ({reason}); {sent} graph(s) were pushed before") from None
+        elif refused[0] in (401, 403):  # every other graph would be refused alike
+            raise EndpointError(shown, f"authentication failed (HTTP {refused[0]}); {CREDENTIALS}")
+        else:
+            failures.append(EndpointError(f"{shown} <{graph}>", refused[1]))
         if on_done:
             on_done(graph)
     return sent, failures

@@ -1,40 +1,150 @@
-"""Read a graph file (Turtle, N-Triples, TriG...) into rdflib, with a one-line error."""
+"""Read a graph file (Turtle, N-Triples, TriG, RDF/XML, JSON-LD...) into rdflib, with a one-line error.
+
+A graph file is input like any other, so reading one fetches nothing and expands nothing:
+it must be a regular file (a FIFO or a device would block or never end) no larger than
+``KG_GRAPH_MB``; a JSON-LD file whose context is a reference (``"@context": "http://…"``, a
+relative file name, ``@import``) is refused, because rdflib would fetch it; an XML file
+(RDF/XML, TriX) that declares entities (``<!ENTITY …>``, the "billion laughs") is refused,
+because expat would expand them. JSON-LD is handed to rdflib already parsed, so the check
+and the parse see the same data and rdflib never opens the file itself.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import stat
 from pathlib import Path
+from typing import Any, BinaryIO
+from xml.parsers import expat
 
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
 from kg.errors import GraphError
+from kg.limits import limits
 
 
 def load_graph(path: str | Path) -> Graph:
     """Parse an RDF file; raise :class:`GraphError` naming ``file:line`` on a syntax error."""
     shown = str(path)
     path = Path(path)
-    if not path.is_file():
-        raise GraphError(shown, "no such graph file")
     fmt = guess_format(str(path)) or "turtle"
-    try:
-        if fmt in ("trig", "nquads"):
-            dataset = Dataset()
-            dataset.parse(path, format=fmt)
+    with _open_regular(path, shown) as handle:
+        source: dict[str, Any] = {"source": handle}
+        if fmt == "json-ld":
+            source = {"data": _local_jsonld(handle, shown)}
+        elif fmt in ("xml", "trix"):
+            _refuse_entities(handle, shown)
+            handle.seek(0)
+        base = path.absolute().as_uri()  # relative IRIs resolve against the file, as when rdflib opens it
+        try:
+            if fmt in ("trig", "nquads"):
+                dataset = Dataset()
+                dataset.parse(**source, format=fmt, publicID=base)
+                graph = Graph()
+                for s, p, o, _g in dataset.quads():
+                    graph.add((s, p, o))
+                return graph
             graph = Graph()
-            for s, p, o, _g in dataset.quads():
-                graph.add((s, p, o))
+            graph.parse(**source, format=fmt, publicID=base)
             return graph
-        graph = Graph()
-        graph.parse(path, format=fmt)
-        return graph
-    except Exception as error:  # rdflib raises many kinds; the user needs one line
-        raise GraphError(f"{shown}{_line_of(error)}", f"not a readable {fmt} graph: {_first_line(error)}") from None
+        except Exception as error:  # rdflib raises many kinds; the user needs one line
+            raise GraphError(f"{shown}{_line_of(error)}", f"not a readable {fmt} graph: {_first_line(error)}") from None
+
+
+def _open_regular(path: Path, shown: str) -> BinaryIO:
+    """The file opened for reading, if it is a regular file within the size limit.
+
+    Opened non-blocking and checked on the open descriptor: opening a FIFO for reading would
+    otherwise wait for a writer, and a check of the name before opening could be raced.
+    """
+    try:
+        handle = open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK))  # noqa: SIM115
+    except FileNotFoundError:
+        raise GraphError(shown, "no such graph file") from None
+    except IsADirectoryError:
+        raise GraphError(shown, "not a regular file") from None
+    except OSError as error:
+        raise GraphError(shown, f"cannot read the graph file: {error.strerror or error}") from None
+    try:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise GraphError(shown, "not a regular file")
+        limit = limits().graph_mb
+        if info.st_size > limit << 20:
+            raise GraphError(shown, f"{info.st_size / (1 << 20):.0f} MB, larger than the limit of {limit} MB (KG_GRAPH_MB)")
+        os.set_blocking(handle.fileno(), True)
+        return handle
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _local_jsonld(handle: BinaryIO, shown: str) -> Any:
+    """The parsed JSON of a JSON-LD file whose contexts are all inline."""
+    try:
+        data = json.loads(handle.read())
+    except (ValueError, RecursionError) as error:
+        raise GraphError(f"{shown}{_line_of(error)}", f"not a readable json-ld graph: {_first_line(error)}") from None
+    reference = _context_reference(data)
+    if reference is not None:
+        raise GraphError(shown, f"its JSON-LD context refers to {reference[:100]!r}; kg fetches nothing: give the context inline")
+    return data
+
+
+def _context_reference(data: Any) -> str | None:
+    """The first context given by reference (a string in ``@context``, or an ``@import``), anywhere in ``data``."""
+    stack = [data]
+    while stack:  # no recursion: a deeply nested document cannot exhaust the stack here
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@import":
+                    return str(value)
+                if key == "@context":
+                    for context in value if isinstance(value, list) else [value]:
+                        if isinstance(context, str):
+                            return context
+                stack.append(value)
+    return None
+
+
+class _Prolog(Exception):
+    """The root element began: the place for entity declarations is past."""
+
+
+def _refuse_entities(handle: BinaryIO, shown: str) -> None:
+    """Refuse an XML file whose document type declares entities; reads only up to the root element.
+
+    Declarations can only stand in the document type before the root element, so expat
+    (without the rdflib handler) reads the prolog and stops at the first element.
+    """
+    parser = expat.ParserCreate()
+
+    def declared(name, *_):
+        raise GraphError(shown, f"declares the XML entity {name[:50]!r}; kg expands no entities: give the graph without a DTD (or as Turtle)")
+
+    def started(*_):
+        raise _Prolog
+
+    parser.EntityDeclHandler = declared
+    parser.StartElementHandler = started
+    try:
+        while chunk := handle.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Prolog:
+        pass
+    except expat.ExpatError:
+        pass  # a syntax error: rdflib's parse reports it with its line
 
 
 def _line_of(error: Exception) -> str:
-    line = getattr(error, "lines", None)
+    line = getattr(error, "lines", None) or getattr(error, "lineno", None)
     if isinstance(line, int):
         return f":{line}"
     m = re.search(r"line (\d+)", str(error))

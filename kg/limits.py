@@ -2,10 +2,10 @@
 hanging a batch or eating the machine.
 
 Each limit has a default that is far above what a real annual report needs (a report is a
-few dozen pages; its text is 10,000-200,000 characters) and can be changed with an
-environment variable, read when a limit is first asked for, so worker processes and Dask
-workers started with the same environment apply the same bounds. README "Limits and
-safety" lists them.
+few dozen pages; its text is 10,000-200,000 characters; a graph file kg writes takes about
+200 KB a report) and can be changed with an environment variable, read when a limit is first
+asked for, so worker processes and Dask workers started with the same environment apply the
+same bounds. README "Limits and safety" lists them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import lru_cache
 @dataclass(frozen=True)
 class Limits:
     input_mb: int = 100  # KG_INPUT_MB: bytes of one input file read
+    graph_mb: int = 2048  # KG_GRAPH_MB: bytes of one graph file read (kg validate FILE, kg query --graph FILE, kg graph FILE)
     text_chars: int = 2_000_000  # KG_TEXT_CHARS: characters of one report's text
     unpacked_mb: int = 256  # KG_UNPACKED_MB: bytes a compressed part (a DOCX member, a PDF stream) may inflate to
     unpack_ratio: int = 200  # KG_UNPACK_RATIO: how many times its packed size a large part may inflate
@@ -31,6 +32,7 @@ class Limits:
 
 ENVIRONMENT = {
     "input_mb": "KG_INPUT_MB",
+    "graph_mb": "KG_GRAPH_MB",
     "text_chars": "KG_TEXT_CHARS",
     "unpacked_mb": "KG_UNPACKED_MB",
     "unpack_ratio": "KG_UNPACK_RATIO",

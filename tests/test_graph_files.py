@@ -1,0 +1,139 @@
+"""Graph files are input too: kg validate / query --graph / graph read them fetching nothing and
+expanding nothing, as a user runs kg (tests.hostile.run_kg), against a real server on 127.0.0.1
+that records whether anything asked it for a context or a DTD."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import threading
+
+import pytest
+
+from tests.hostile import run_kg
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+<!ENTITY lol0 "lollollollollollollollollollol">
+{entities}
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:p>&lol9;</ex:p></rdf:Description>
+</rdf:RDF>
+""".format(entities="\n".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)))
+
+TURTLE = """@prefix ex: <http://example.org/> .
+ex:a ex:p "x" .
+"""
+
+
+class Records(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with a JSON-LD context (what a fetch would want) and records the path."""
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self.server.hits.append(self.path)
+        body = json.dumps({"@context": {"name": "http://example.org/name"}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ld+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Records)
+    httpd.hits = []
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def one_line_failure(run, path) -> str:
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert run.returncode == 2, (run.returncode, run.stderr)
+    assert run.stderr.count("\n") == 1 and run.errors and run.errors[0].startswith(f"kg: {path}: "), run.stderr
+    return run.errors[0]
+
+
+@pytest.mark.parametrize("context", [
+    "http://127.0.0.1:{port}/ctx",  # the document's context by URL
+    ["http://127.0.0.1:{port}/ctx"],  # in a list
+    {"@import": "http://127.0.0.1:{port}/ctx"},  # imported into an inline context
+    {"knows": {"@id": "http://example.org/knows", "@context": "http://127.0.0.1:{port}/ctx"}},  # a term's scoped context
+])
+def test_a_json_ld_context_by_reference_is_refused_and_not_fetched(tmp_path, server, context):
+    port = server.server_address[1]
+    context = json.loads(json.dumps(context).replace("{port}", str(port)))
+    path = tmp_path / "remote.jsonld"
+    path.write_text(json.dumps({"@context": context, "@id": "http://example.org/a", "name": "x"}), encoding="utf-8")
+    run = run_kg("validate", path, timeout=60)
+    assert "context" in one_line_failure(run, path)
+    assert server.hits == []
+    query = run_kg("query", "applications-per-year", "--graph", path, timeout=60)
+    one_line_failure(query, path)
+    assert server.hits == []
+
+
+def test_a_json_ld_context_given_inline_is_read(tmp_path):
+    path = tmp_path / "inline.jsonld"
+    path.write_text(json.dumps({"@context": {"ex": "http://example.org/"}, "@id": "ex:a", "ex:p": "x"}), encoding="utf-8")
+    run = run_kg("validate", path, timeout=60)
+    assert run.returncode == 0 and "conforms" in run.stdout, run.stderr
+
+
+def test_billion_laughs_is_refused_at_once(tmp_path):
+    path = tmp_path / "laughs.rdf"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    run = run_kg("validate", path, timeout=60)
+    assert "entity" in one_line_failure(run, path)
+    assert run.seconds < 10, run.seconds
+
+
+def test_an_external_dtd_is_not_fetched(tmp_path, server):
+    port = server.server_address[1]
+    path = tmp_path / "dtd.rdf"
+    path.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF SYSTEM "http://127.0.0.1:{port}/rdf.dtd">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:p>x</ex:p></rdf:Description>
+</rdf:RDF>
+""", encoding="utf-8")
+    run = run_kg("validate", path, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert server.hits == []
+
+
+def test_rdf_xml_and_turtle_without_entities_still_validate(tmp_path):
+    turtle = tmp_path / "plain.ttl"
+    turtle.write_text(TURTLE, encoding="utf-8")
+    xml = tmp_path / "plain.rdf"
+    xml.write_text("""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:p>x</ex:p></rdf:Description>
+</rdf:RDF>
+""", encoding="utf-8")
+    for path in (turtle, xml):
+        run = run_kg("validate", path, timeout=60)
+        assert run.returncode == 0 and "conforms" in run.stdout, run.stderr
+
+
+def test_a_fifo_or_a_device_is_not_a_regular_file(tmp_path):
+    fifo = tmp_path / "graph.ttl"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero"):
+        run = run_kg("validate", path, timeout=30)
+        assert one_line_failure(run, path).endswith("not a regular file")
+
+
+def test_a_graph_file_over_the_limit_is_refused(tmp_path):
+    path = tmp_path / "big.ttl"
+    path.write_text(TURTLE + "# " + "x" * (2 << 20) + "\n", encoding="utf-8")
+    run = run_kg("validate", path, timeout=60, env={"KG_GRAPH_MB": "1"})
+    assert "KG_GRAPH_MB" in one_line_failure(run, path)
+    assert run_kg("validate", path, timeout=60, env={"KG_GRAPH_MB": "3"}).returncode == 0

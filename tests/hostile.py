@@ -7,13 +7,17 @@ of a hang or a blow-up fails in bounded time instead of taking the machine with 
 
 from __future__ import annotations
 
+import http.server
 import os
 import resource
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,3 +82,43 @@ def assert_clean_failure(run: Run, name: str) -> None:
     assert run.returncode == 1, (run.returncode, run.stderr[-2000:])
     assert len(run.errors) == 1, run.stderr
     assert name in run.errors[0], run.errors
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """A test server's request handler: quiet, with one call to answer."""
+
+    def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def local_server(handler: type[http.server.BaseHTTPRequestHandler], **state) -> Iterator[http.server.ThreadingHTTPServer]:
+    """A real HTTP server on 127.0.0.1 (a free port) answering with ``handler`` in a thread;
+    ``state`` becomes attributes of the server, which the handler sees as ``self.server``."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    for name, value in state.items():
+        setattr(server, name, value)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -4,12 +4,9 @@ local ones. What kg serve refuses is tests/test_serve.py."""
 
 from __future__ import annotations
 
-import http.server
-import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -23,6 +20,7 @@ from kg.endpoint import oxigraph_binary
 from kg.query import list_queries, to_python
 from kg.store import _to_rdflib, open_store
 from tests.conftest import DEV, EXAMPLES
+from tests.hostile import Handler, local_server, stop
 
 runner = CliRunner()
 KG = str(Path(sys.executable).parent / "kg")
@@ -45,15 +43,6 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def remote_query(port: int, name: str) -> tuple[list[str], list[list[object]]]:
@@ -134,27 +123,17 @@ def test_push_to_oxigraph_then_query_it_over_http(store, oxigraph):
             assert remote_query(oxigraph, name) == answers[name], name
 
 
-class Refuses(http.server.BaseHTTPRequestHandler):
+class Refuses(Handler):
     def do_PUT(self):  # noqa: N802 - http.server's naming
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(500)
-        self.end_headers()
-        self.wfile.write(b"internal error: disk on fire\n")
-
-    def log_message(self, *args):
-        pass
+        self.answer(500, b"internal error: disk on fire\n")
 
 
 def test_an_endpoint_answering_500_names_each_graph_and_the_next_push_succeeds(store, oxigraph):
     where, answers, graphs = store
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refuses)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with local_server(Refuses) as server:
         url = f"http://127.0.0.1:{server.server_address[1]}/store"
         refused = runner.invoke(app, ["push", "--store", str(where), "--endpoint", url])
-    finally:
-        server.shutdown()
-        server.server_close()
     assert refused.exit_code == 1
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == graphs and all(line.startswith(f"kg: {url} <") and "HTTP 500" in line and "disk on fire" in line for line in lines)

@@ -4,14 +4,12 @@ that records whether anything asked it for a context or a DTD."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
-import threading
 
 import pytest
 
-from tests.hostile import run_kg
+from tests.hostile import Handler, local_server, run_kg
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
@@ -28,30 +26,18 @@ ex:a ex:p "x" .
 """
 
 
-class Records(http.server.BaseHTTPRequestHandler):
+class Records(Handler):
     """Answers every GET with a JSON-LD context (what a fetch would want) and records the path."""
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         self.server.hits.append(self.path)
-        body = json.dumps({"@context": {"name": "http://example.org/name"}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.answer(200, json.dumps({"@context": {"name": "http://example.org/name"}}).encode(), Content_Type="application/ld+json")
 
 
 @pytest.fixture()
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Records)
-    httpd.hits = []
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+    with local_server(Records, hits=[]) as httpd:
+        yield httpd
 
 
 def one_line_failure(run, path) -> str:

@@ -5,9 +5,9 @@ time; every run's output is searched for the password."""
 from __future__ import annotations
 
 import base64
-import http.server
 import threading
 import time
+from contextlib import ExitStack
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.store import open_store
 from tests.conftest import EXAMPLES
-from tests.hostile import run_kg
+from tests.hostile import Handler, local_server, run_kg
 
 USER, PASSWORD = "kg-pusher", "secret-Pa55"
 BASIC = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
@@ -32,7 +32,7 @@ def store(tmp_path_factory):
         return where, len(db.all_graphs())
 
 
-class Endpoint(http.server.BaseHTTPRequestHandler):
+class Endpoint(Handler):
     """Records each request's path and Authorization header, then answers as ``server.mode`` says:
     "auth" accepts the right Basic credentials (else 401), "401" refuses all, "500" fails all,
     "trickle" sends its answer one byte every two seconds."""
@@ -51,35 +51,24 @@ class Endpoint(http.server.BaseHTTPRequestHandler):
                 self.wfile.flush()
             return
         status = 204 if mode == "auth" and self.headers.get("Authorization") == BASIC else {"auth": 401, "401": 401, "500": 500}[mode]
-        body = b"" if status == 204 else b"no\n"
-        self.send_response(status)
         if status == 401:
-            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+            self.answer(status, b"no\n", WWW_Authenticate='Basic realm="kg"')
+        else:
+            self.answer(status, b"" if status == 204 else b"no\n")
 
 
 @pytest.fixture()
 def endpoint():
     """start(mode) -> (server, port); every server started is stopped after the test."""
-    servers = []
+    with ExitStack() as servers:
 
-    def start(mode: str):
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
-        server.mode, server.requests, server.stopping = mode, [], threading.Event()
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return server, server.server_address[1]
+        def start(mode: str):
+            stopping = threading.Event()
+            server = servers.enter_context(local_server(Endpoint, mode=mode, requests=[], stopping=stopping))
+            servers.callback(stopping.set)  # before the server's shutdown: a trickle stops at once
+            return server, server.server_address[1]
 
-    yield start
-    for server in servers:
-        server.stopping.set()
-        server.shutdown()
-        server.server_close()
+        yield start
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ an attacker would, on a store built from examples/."""
 from __future__ import annotations
 
 import http.client
-import http.server
 import os
 import shutil
 import signal
@@ -28,6 +27,7 @@ from kg.query import to_python
 from kg.resources import query_text
 from kg.store import _to_rdflib, open_store
 from tests.conftest import EXAMPLES
+from tests.hostile import Handler, local_server, stop
 
 runner = CliRunner()
 KG = str(Path(sys.executable).parent / "kg")
@@ -90,12 +90,7 @@ def serving(store: Path, *args: str):
         yield server
     finally:
         workers = server.workers() if process.poll() is None else set()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         time.sleep(0.2)
         assert not [pid for pid in workers if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
 
@@ -128,34 +123,23 @@ def server(built):
         yield running
 
 
-class Recorder(http.server.BaseHTTPRequestHandler):
+class Recorder(Handler):
     """An endpoint that notes every request it gets."""
 
     hits: list[str] = []
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         Recorder.hits.append(self.path)
-        answer = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        self.answer(200, b'{"head":{"vars":[]},"results":{"bindings":[{}]}}', Content_Type="application/sparql-results+json")
 
     do_POST = do_GET
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture()
 def recorder():
     Recorder.hits = []
-    listening = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    threading.Thread(target=listening.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{listening.server_address[1]}"
-    listening.shutdown()
-    listening.server_close()
+    with local_server(Recorder) as listening:
+        yield f"http://127.0.0.1:{listening.server_address[1]}"
 
 
 # ----------------------------------------------------------------------------- writes

@@ -1,8 +1,9 @@
 """The ``kg`` command line: thin wrappers over the library, one command per task.
 
 Exit codes: 0 success; 1 some input failed, or the graph has SHACL violations;
-2 usage error or unreadable graph/query/shapes. Errors are one line, ``kg: FILE: problem``;
-no traceback reaches the user.
+2 usage error, unreadable graph/query/shapes, an output that could not be written (left as it
+was), a store or endpoint that cannot be used; 3 a bug in kg. Errors are one line,
+``kg: FILE: problem``; no traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -154,7 +155,6 @@ def _extract(paths: list[Path], label: str, jobs: int = 1, scheduler: Optional[s
         result = extract_batch(inputs.files, advance, workers, executor)
     result.failures = inputs.missing + result.failures
     return result
-
 
 
 @app.command()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from kg.errors import InputError
 from kg.readers.base import GridCell, SourceText, TextBuilder, clean_cell
+from kg.readers.inflate import check_zip
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -42,11 +44,10 @@ def _open(data: bytes, shown: str):
         raise InputError(shown, "not a .docx file: not a zip archive")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if archive.testzip() is not None:
-                raise zipfile.BadZipFile("a damaged member")
             if "word/document.xml" not in archive.namelist():
                 raise InputError(shown, "not a Word document: the zip has no word/document.xml")
-    except zipfile.BadZipFile as exc:
+            check_zip(archive, shown)  # every member within the limits, CRCs checked
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise InputError(shown, f"truncated or damaged .docx (bad zip: {exc})") from None
     try:
         import docx

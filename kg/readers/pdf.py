@@ -27,6 +27,7 @@ from pdfplumber.table import (
 
 from kg.errors import InputError
 from kg.readers.base import GridCell, SourceText, TextBuilder, clean_cell
+from kg.readers.inflate import check_pdf
 
 MEDIA_TYPE = "application/pdf"
 SNAP = 3.0  # points: pdfplumber's default snap, join and intersection tolerances
@@ -47,6 +48,7 @@ class _Found:
 def read_pdf(data: bytes, shown: str, sha256: str) -> SourceText:
     if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF-" not in data[:1024]:
         raise InputError(shown, "not a PDF file (no %PDF header)")
+    check_pdf(data, shown)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

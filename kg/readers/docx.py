@@ -22,7 +22,7 @@ MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 def read_docx(data: bytes, shown: str, sha256: str, media_type: str = MEDIA_TYPE) -> SourceText:
     document = _open(data, shown)
-    out = TextBuilder()
+    out = TextBuilder(shown)
     try:
         for block in document.iter_inner_content():
             if hasattr(block, "rows"):

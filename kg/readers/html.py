@@ -52,7 +52,7 @@ def read_html(data: bytes, shown: str, sha256: str) -> SourceText:
     if body is None:
         raise InputError(shown, "HTML page with no body")
     container = _main(body)
-    out = TextBuilder()
+    out = TextBuilder(shown)
     title, issued = _header(body, container, page_title)
     if title:
         out.line(f"标题: {title}")

@@ -48,6 +48,12 @@ def check_length(length: int, shown: str, more: bool = False) -> None:
         raise InputError(shown, f"too large: {size} characters of text (kg reads at most {limit:,}; KG_TEXT_CHARS)")
 
 
+def table_too_large(shown: str) -> InputError:
+    """The error for a table whose grid, merged cells expanded, passes ``table_cells``."""
+    limit = limits().table_cells
+    return InputError(shown, f"refused: a table of more than {limit:,} cells once merged cells are expanded; raise KG_TABLE_CELLS to read it")
+
+
 def clean_cell(text: str | None) -> str:
     """A cell's printed text on one line: line breaks and spaces next to Chinese removed,
     other runs of white space made one space. ``0``, ``/``, ``—`` and blank stay apart."""

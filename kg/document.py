@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.lexicon import load
 from kg.model import Evidence, Fact
@@ -110,9 +111,12 @@ class Document:
     def sentences_in(self, *kinds: str) -> list[Sentence]:
         return [s for s in self.sentences if s.section is not None and s.section.kind in kinds]
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence | None:
-        starts = [s.start for s in self.sentences]
-        k = bisect_right(starts, offset) - 1
+        k = bisect_right(self._sentence_starts, offset) - 1
         return self.sentences[k] if k >= 0 and offset < self.sentences[k].end else None
 
 
@@ -209,7 +213,8 @@ def _sentences(text: str, body_start: int, sections: list[Section]) -> list[Sent
     topic_starts = [t[0] for t in topics]
     out = []
     for m in SENTENCE.finditer(text, body_start):
-        cuts = [m.start()] + [b for b in starts if m.start() < b < m.end()] + [m.end()]
+        inside = starts[bisect_right(starts, m.start()) : bisect_left(starts, m.end())]
+        cuts = [m.start()] + inside + [m.end()]
         for a, b in zip(cuts, cuts[1:]):
             chunk = text[a:b]
             if not chunk.strip():

@@ -25,6 +25,7 @@ class Limits:
     nesting: int = 256  # KG_NESTING: depth of nested elements (HTML, XML) read
     table_cells: int = 50_000  # KG_TABLE_CELLS: grid positions of one table once spans are expanded
     page_edges: int = 2_000  # KG_PAGE_EDGES: ruling lines on one PDF page given to the table finder
+    page_crossings: int = 3_000  # KG_PAGE_CROSSINGS: horizontal x vertical ruling lines of one PDF page (crossings the table finder may look at)
     query_seconds: float = 30.0  # KG_QUERY_SECONDS: a query's time limit on the server
     query_mb: int = 3072  # KG_QUERY_MB: address space of one of the server's query workers
     jobs: int = 64  # KG_MAX_JOBS: worker processes a batch may start
@@ -39,6 +40,7 @@ ENVIRONMENT = {
     "nesting": "KG_NESTING",
     "table_cells": "KG_TABLE_CELLS",
     "page_edges": "KG_PAGE_EDGES",
+    "page_crossings": "KG_PAGE_CROSSINGS",
     "query_seconds": "KG_QUERY_SECONDS",
     "query_mb": "KG_QUERY_MB",
     "jobs": "KG_MAX_JOBS",

@@ -22,11 +22,12 @@ TERMINAL = set("。！？!?；;")
 HEADING = re.compile(r"^\s*(?:[-*#]+\s*)?(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|附件|附表)")
 PAGE_FOOTER = re.compile(
     r"^\s*[—–\-－]+\s*\d{1,3}\s*[—–\-－]+\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$"
-    r"|^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$"  # a Markdown table's delimiter row
+    r"|^\s*(?:\|\s*)?(?::?-{3,}:?\s*\|\s*)+(?::?-{3,}:?\s*)?$"  # a Markdown table's delimiter row (no two \s* in a row: linear)
 )
 IMAGE_PLACEHOLDER = re.compile(r"\[image:[^\]]*\][^\n]*")
 DATE_ONLY = re.compile(r"^\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年[\d一二三四五六七八九十\s]{1,4}月[\d一二三四五六七八九十\s]{1,5}日\s*$")
-DATE_DIGITS = re.compile(r"\d(?: +\d)+(?= *[年月日号])")
+DATE_DIGITS = re.compile(r"\d(?: +\d)+")  # spaced digits, dropped when a date word follows (DATE_WORD)
+DATE_WORD = re.compile(r" *[年月日号]")
 SHORT_LINE = 12
 
 
@@ -109,14 +110,14 @@ def _squeeze_spaces(chars) -> list[tuple[str, int]]:
 
 
 def _drop_date_spaces(chars) -> list[tuple[str, int]]:
-    return _drop_inside(chars, DATE_DIGITS, " ")
-
-
-def _drop_inside(chars, pattern: re.Pattern, what: str) -> list[tuple[str, int]]:
+    """Spaces inside a date's digits (``2 0 1 3 年``). The run of spaced digits is found first
+    and the date word looked for after it: a lookahead in the pattern would make every digit
+    of a long run that is no date start a scan of the rest of it."""
     text = _text(chars)
     drop = set()
-    for m in pattern.finditer(text):
-        drop.update(k for k in range(m.start(), m.end()) if text[k] == what)
+    for m in DATE_DIGITS.finditer(text):
+        if DATE_WORD.match(text, m.end()):
+            drop.update(k for k in range(m.start(), m.end()) if text[k] == " ")
     return [c for k, c in enumerate(chars) if k not in drop] if drop else chars
 
 

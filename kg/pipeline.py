@@ -130,6 +130,10 @@ def extract_one(file: str, then: Callable[[ReportFacts], object] | None = None) 
         return error
     except (OSError, UnicodeError, ValueError) as error:  # never a traceback for one bad file
         return InputError(file, f"cannot be processed: {error}")
+    except RecursionError:  # a last resort: readers do not recurse on the input's structure
+        return InputError(file, "cannot be processed: nested too deeply (Python's recursion limit)")
+    except MemoryError:  # a last resort: readers bound what they read and expand
+        return InputError(file, "cannot be processed: out of memory")
 
 
 def _extract_chunk(files: list[str], then=None) -> list[Outcome]:

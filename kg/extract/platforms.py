@@ -12,10 +12,14 @@ Hotlines count only where questions were answered on them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from functools import cache
+from itertools import accumulate
 
 import spacy
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from kg.document import Document, Sentence, clause_before, clauses
 from kg.extract.statistics_table import split_year_and_cumulative
@@ -23,12 +27,33 @@ from kg.lexicon import any_of, load
 from kg.model import Fact
 
 SHORT_SENTENCE = 20
+RUNS = re.compile(r"\S+|\s+")
 TABLE_ROW = re.compile(r"[^\d。,，;；]{0,6}?(?:条|件|个|期)\s*(?P<cells>\d+(?: \d+)?)")
 
 
 @cache
 def _nlp():
     return spacy.blank("zh")
+
+
+def _char_doc(text: str) -> Doc:
+    """The Doc ``spacy.blank("zh")`` makes of ``text`` (one token a character; a single space
+    after a character is its trailing space, other white space a token of its own), made in
+    linear time: spaCy aligns each character by searching a copy of the rest of the text."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    for run in RUNS.findall(text):
+        if not run[0].isspace():
+            words.extend(run)
+            spaces.extend([False] * len(run))
+            continue
+        if words and run[0] == " ":
+            spaces[-1] = True
+            run = run[1:]
+        if run:
+            words.append(run)
+            spaces.append(False)
+    return Doc(_nlp().vocab, words=words, spaces=spaces)
 
 
 @cache
@@ -62,15 +87,15 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
     cues, not_cues, hotline_cues, not_triggers, reported_by, publicity = _patterns()
     matcher, targets = _matcher()
     body = doc.text
-    spacy_doc = _nlp().make_doc(body)
+    spacy_doc = _char_doc(body)
     vocab = _nlp().vocab
-    masked = _masked_spans(body, agency)
+    masked = _masked(_masked_spans(body, agency))
     found: dict[str, Fact[str]] = {}
     for match_id, t_start, t_end in matcher(spacy_doc):
         word = vocab.strings[match_id]
         start = spacy_doc[t_start].idx
         end = start + len(word)
-        if start < doc.body_start or any(a <= start and end <= b for a, b in masked):
+        if start < doc.body_start or masked(start, end):
             continue
         if any(body.startswith(bad, start - bad.find(word)) for bad in not_triggers.get(word, []) if word in bad):
             continue
@@ -109,6 +134,20 @@ def _context(doc: Document, sentence: Sentence) -> str:
         return sentence.text
     after = doc.sentence_at(sentence.end + 1) or doc.sentence_at(sentence.end)
     return sentence.text + (after.text if after and after is not sentence else "")
+
+
+def _masked(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Whether [start, end) lies inside one of ``spans``: the spans sorted by start, each with
+    the furthest end reached so far, so a question costs a bisection."""
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))
+
+    def inside(start: int, end: int) -> bool:
+        k = bisect_right(starts, start) - 1
+        return k >= 0 and reach[k] >= end
+
+    return inside
 
 
 def _masked_spans(text: str, agency: str | None) -> list[tuple[int, int]]:

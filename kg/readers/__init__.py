@@ -10,16 +10,21 @@ tables as grids whose cells point into that text. Formats:
   (:mod:`kg.readers.legacy`);
 - ``.html``/``.htm`` saved portal pages, menus and footers left out (:mod:`kg.readers.html`).
 
-Every problem is an :class:`~kg.errors.InputError` naming the file in one line.
+Every problem is an :class:`~kg.errors.InputError` naming the file in one line. Only
+regular files are read (not a device, pipe or socket), at most ``input_mb`` MB of them, and
+a text of more than ``text_chars`` characters is refused (:mod:`kg.limits`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.readers.base import SourceText
+from kg.limits import limits
+from kg.readers.base import SourceText, check_length
 from kg.readers.text import decode, read_text
 
 __all__ = ["MEDIA_TYPES", "SourceText", "decode", "read_source", "supported"]
@@ -53,10 +58,7 @@ def read_source(path: str | Path) -> SourceText:
     if suffix not in MEDIA_TYPES:
         kinds = " ".join(sorted(MEDIA_TYPES))
         raise InputError(shown, f"unsupported file type '{suffix or '(none)'}': kg reads {kinds}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    data = _read_bytes(path, shown)
     if not data.strip():
         raise InputError(shown, "empty file")
     sha256 = hashlib.sha256(data).hexdigest()
@@ -77,4 +79,25 @@ def read_source(path: str | Path) -> SourceText:
         from kg.readers.html import read_html
 
         return read_html(data, shown, sha256)
-    return read_text(data, shown, sha256, media_type)
+    source = read_text(data, shown, sha256, media_type)
+    check_length(len(source.text), shown)
+    return source
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
+    """The file's bytes, at most ``input_mb`` MB; a device, pipe or socket is refused before
+    it is opened (and opened without blocking, should one be swapped in meanwhile)."""
+    limit = limits().input_mb << 20
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(shown, "not a regular file (a device, pipe or socket): kg reads report files")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise InputError(shown, "not a regular file (a device, pipe or socket): kg reads report files")
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(shown, f"too large: more than {limits().input_mb} MB (kg reads at most {limits().input_mb} MB; KG_INPUT_MB)")
+    return data

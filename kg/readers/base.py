@@ -13,6 +13,8 @@ import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from kg.errors import InputError
+from kg.limits import limits
 from kg.model import Table, TableCell
 
 
@@ -38,6 +40,20 @@ _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
 _SPACES = re.compile(r"\s+")
 
 
+def check_length(length: int, shown: str, more: bool = False) -> None:
+    """Refuse a text of more than ``text_chars`` characters (``more``: read only in part so far)."""
+    limit = limits().text_chars
+    if length > limit:
+        size = f"more than {limit:,}" if more else f"{length:,}"
+        raise InputError(shown, f"too large: {size} characters of text (kg reads at most {limit:,}; KG_TEXT_CHARS)")
+
+
+def table_too_large(shown: str) -> InputError:
+    """The error for a table whose grid, merged cells expanded, passes ``table_cells``."""
+    limit = limits().table_cells
+    return InputError(shown, f"refused: a table of more than {limit:,} cells once merged cells are expanded; raise KG_TABLE_CELLS to read it")
+
+
 def clean_cell(text: str | None) -> str:
     """A cell's printed text on one line: line breaks and spaces next to Chinese removed,
     other runs of white space made one space. ``0``, ``/``, ``—`` and blank stay apart."""
@@ -49,9 +65,12 @@ def clean_cell(text: str | None) -> str:
 
 
 class TextBuilder:
-    """Collects lines and tables in reading order and produces a :class:`SourceText`."""
+    """Collects lines and tables in reading order and produces a :class:`SourceText`;
+    refuses the file (``shown``) once the text grows past ``text_chars`` characters."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.limit = limits().text_chars
         self.parts: list[str] = []
         self.length = 0
         self.tables: list[Table] = []
@@ -113,6 +132,8 @@ class TextBuilder:
     def _write(self, text: str) -> None:
         self.parts.append(text)
         self.length += len(text)
+        if self.length > self.limit:
+            check_length(self.length, self.shown, more=True)
 
     def build(self, source: str, sha256: str, media_type: str, encoding: str) -> SourceText:
         text = "".join(self.parts)

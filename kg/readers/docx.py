@@ -1,30 +1,40 @@
 """Word (.docx): python-docx, the body walked in order so tables stay where they are.
 
 ``Document.iter_inner_content()`` yields paragraphs and tables in body order
-(``Document.paragraphs`` silently drops tables). python-docx returns the same cell
-(``_tc``) for every grid position a merged cell covers, horizontally (gridSpan) and
-vertically (vMerge), so the grid keeps merged cells repeated; rows that start late or
-end early (gridBefore/gridAfter) are padded with empty positions.
+(``Document.paragraphs`` silently drops tables). A table's grid repeats a merged cell in
+every position it covers, horizontally (gridSpan) and vertically (vMerge), as python-docx's
+``_Row.cells`` does; rows that start late or end early (gridBefore/gridAfter) are padded
+with empty positions. The grid is built row by row remembering the cell above each column,
+not with ``_Row.cells``, which follows a vertical merge up one row at a time (recursively,
+and in time quadratic in its length), and spans are added up before they are expanded: a
+table of more than ``table_cells`` positions is refused (:mod:`kg.limits`).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+import zlib
+
+from docx.oxml.simpletypes import ST_Merge
+from docx.oxml.table import CT_Tc
+from docx.table import Table, _Cell
 
 from kg.errors import InputError
-from kg.readers.base import GridCell, SourceText, TextBuilder, clean_cell
+from kg.limits import limits
+from kg.readers.base import GridCell, SourceText, TextBuilder, clean_cell, table_too_large
+from kg.readers.inflate import check_zip
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def read_docx(data: bytes, shown: str, sha256: str, media_type: str = MEDIA_TYPE) -> SourceText:
     document = _open(data, shown)
-    out = TextBuilder()
+    out = TextBuilder(shown)
     try:
         for block in document.iter_inner_content():
             if hasattr(block, "rows"):
-                out.table(_grid(block))
+                out.table(_grid(block, shown))
             else:
                 for line in block.text.split("\n"):
                     out.line(line)
@@ -42,11 +52,10 @@ def _open(data: bytes, shown: str):
         raise InputError(shown, "not a .docx file: not a zip archive")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if archive.testzip() is not None:
-                raise zipfile.BadZipFile("a damaged member")
             if "word/document.xml" not in archive.namelist():
                 raise InputError(shown, "not a Word document: the zip has no word/document.xml")
-    except zipfile.BadZipFile as exc:
+            check_zip(archive, shown)  # every member within the limits, CRCs checked
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise InputError(shown, f"truncated or damaged .docx (bad zip: {exc})") from None
     try:
         import docx
@@ -56,11 +65,32 @@ def _open(data: bytes, shown: str):
         raise InputError(shown, f"damaged Word file: {type(exc).__name__}: {exc}") from None
 
 
-def _grid(table) -> list[list[GridCell]]:
+def _grid(table: Table, shown: str) -> list[list[GridCell]]:
+    limit = limits().table_cells
+    size = 0
+    texts: dict[CT_Tc, str] = {}
+    above: dict[int, tuple[CT_Tc, int]] = {}  # grid offset -> (cell, span) starting there in the row above
     rows: list[list[GridCell]] = []
-    for row in table.rows:
-        cells: list[GridCell] = [(None, "")] * row.grid_cols_before
-        cells += [(cell._tc, clean_cell(cell.text)) for cell in row.cells]
-        cells += [(None, "")] * row.grid_cols_after
-        rows.append(cells)
+    for tr in table._tbl.tr_lst:
+        placed: list[tuple[CT_Tc, int]] = []
+        starts: dict[int, tuple[CT_Tc, int]] = {}
+        offset = tr.grid_before
+        for tc in tr.tc_lst:
+            # a vertically merged cell stands for the cell starting at its offset in the row
+            # above (python-docx's rule), spanning as that one does
+            cell = above.get(offset, (tc, tc.grid_span)) if tc.vMerge == ST_Merge.CONTINUE else (tc, tc.grid_span)
+            placed.append(cell)
+            starts[offset] = cell
+            offset += tc.grid_span
+        size += tr.grid_before + sum(span for _, span in placed) + tr.grid_after
+        if size > limit:
+            raise table_too_large(shown)
+        row: list[GridCell] = [(None, "")] * tr.grid_before
+        for tc, span in placed:
+            if tc not in texts:
+                texts[tc] = clean_cell(_Cell(tc, table).text)
+            row += [(tc, texts[tc])] * span
+        row += [(None, "")] * tr.grid_after
+        rows.append(row)
+        above = starts
     return rows

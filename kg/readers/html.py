@@ -10,17 +10,27 @@ density. A title or 发布时间 printed outside that container becomes a leadin
 line (``标题: …``, ``发布时间: YYYY-MM-DD``), as kg.document reads them. Tables become
 grids with rowspan and colspan expanded; a table holding other tables is layout and is
 read as blocks.
+
+Bounds (:mod:`kg.limits`): a page whose elements nest more than ``nesting`` deep is refused,
+before parsing when its block elements (div, ul, blockquote, …: lexbor's tree building is
+quadratic in their depth) already open four times that deep, else right after; a page of
+more than ``text_chars`` characters of text is refused before the container is looked for;
+a table whose grid, spans expanded, passes ``table_cells`` positions refuses the page (its
+spans clamped instead would put figures in the wrong columns). The page is rendered with an
+explicit stack, not by recursion.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kg.errors import InputError
-from kg.readers.base import GridCell, SourceText, TextBuilder, clean_cell
+from kg.limits import limits
+from kg.readers.base import GridCell, SourceText, TextBuilder, check_length, clean_cell, table_too_large
 
 MEDIA_TYPE = "text/html"
 DROP = "script, style, noscript, template, iframe, nav, header, footer, select, button, input, textarea, svg, object, embed"
@@ -39,11 +49,23 @@ CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""",
 DATE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[:：]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|—–]+|::)\s*")
 SPACES = re.compile(r"\s+")
+# start tags that make lexbor look through the open elements (closing a <p> in scope)
+NESTING_TAG = re.compile(
+    r"<(/?)(?:div|ul|ol|dl|blockquote|section|article|aside|main|nav|header|footer|center|form|fieldset|"
+    r"figure|figcaption|details|summary|dialog|dir|menu|address|hgroup|search)[\s/>]",
+    re.IGNORECASE,
+)
+BEFORE_PARSING = 4  # the estimate before parsing counts unclosed tags too: it refuses at this many times the limit
 
 
 def read_html(data: bytes, shown: str, sha256: str) -> SourceText:
     text, encoding = decode_html(data, shown)
+    nesting = limits().nesting
+    if _open_depth(text) > BEFORE_PARSING * nesting:
+        raise _too_deep(shown)
     tree = LexborHTMLParser(text)
+    if tree.root is not None and tree.root.css_first(" > ".join(["*"] * (nesting + 1))) is not None:
+        raise _too_deep(shown)
     title_tag = tree.css_first("title")
     page_title = title_tag.text() if title_tag is not None else ""
     for node in tree.css(DROP):
@@ -51,17 +73,28 @@ def read_html(data: bytes, shown: str, sha256: str) -> SourceText:
     body = tree.body or tree.root
     if body is None:
         raise InputError(shown, "HTML page with no body")
+    check_length(len(body.text()), shown)
     container = _main(body)
-    out = TextBuilder()
+    out = TextBuilder(shown)
     title, issued = _header(body, container, page_title)
     if title:
         out.line(f"标题: {title}")
     if issued:
         out.line(f"发布时间: {issued}")
-    _Renderer(out).block(container)
+    _Renderer(out, shown).render(container)
     if not out.length:
         raise InputError(shown, "HTML page with no text")
     return out.build(shown, sha256, MEDIA_TYPE, encoding)
+
+
+def _open_depth(text: str) -> int:
+    """How deep the page's block elements open, counted from their tags (an unclosed one counts as open)."""
+    steps = [-1 if close else 1 for close in NESTING_TAG.findall(text)]
+    return max(accumulate(steps, lambda depth, step: max(depth + step, 0), initial=0))
+
+
+def _too_deep(shown: str) -> InputError:
+    return InputError(shown, f"refused: elements nested more than {limits().nesting} deep; raise KG_NESTING to read it")
 
 
 def decode_html(data: bytes, shown: str) -> tuple[str, str]:
@@ -168,8 +201,9 @@ def _is_chrome(node: LexborNode) -> bool:
 class _Renderer:
     """Writes a container's text, one block per line, tables as grids."""
 
-    def __init__(self, out: TextBuilder):
+    def __init__(self, out: TextBuilder, shown: str):
         self.out = out
+        self.shown = shown
         self.line: list[str] = []
 
     def flush(self) -> None:
@@ -178,31 +212,40 @@ class _Renderer:
         if text:
             self.out.line(text)
 
-    def block(self, node: LexborNode) -> None:
-        for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                self.line.append(child.text(deep=False))
-            elif tag in ("-comment", "#comment"):
-                continue
-            elif tag == "table" and not _holds_table(child):
+    def render(self, container: LexborNode) -> None:
+        """Text gathers into the current line; a block element flushes the line before and
+        after its content. An explicit stack of nodes still to visit (and of block ends, as
+        None) replaces recursion, so no depth of nesting can exhaust Python's stack."""
+        stack: list[LexborNode | None] = [None] if container.tag in BLOCKS else []
+        stack += reversed(list(container.iter(include_text=True)))
+        while stack:
+            node = stack.pop()
+            if node is None:
                 self.flush()
-                self.out.table(_grid(child))
-            elif tag in BLOCKS:
-                if tag in ("div", "p", "li", "ul", "ol", "span", "section") and _is_chrome(child):
+                continue
+            tag = node.tag
+            if tag == "-text":
+                self.line.append(node.text(deep=False))
+                continue
+            if tag in ("-comment", "#comment"):
+                continue
+            if tag == "table" and not _holds_table(node):
+                self.flush()
+                self.out.table(_grid(node, self.shown))
+                continue
+            if tag in BLOCKS:
+                if tag in ("div", "p", "li", "ul", "ol", "span", "section") and _is_chrome(node):
                     continue
                 self.flush()
-                self.block(child)
-                self.flush()
-            else:
-                self.block(child)
-        if node.tag in BLOCKS:
-            self.flush()
+                stack.append(None)
+            stack += reversed(list(node.iter(include_text=True)))
 
 
-def _grid(table: LexborNode) -> list[list[GridCell]]:
+def _grid(table: LexborNode, shown: str) -> list[list[GridCell]]:
     """The table's rows with rowspan and colspan expanded (a merged cell repeated)."""
     rows = [tr for tr in table.css("tr") if _owner(tr) == table.mem_id]
+    limit = limits().table_cells
+    size = 0  # grid positions the cells placed so far cover
     grid: list[list[GridCell]] = []
     pending: dict[tuple[int, int], GridCell] = {}
     for r, tr in enumerate(rows):
@@ -217,6 +260,9 @@ def _grid(table: LexborNode) -> list[list[GridCell]]:
             cell: GridCell = (td.mem_id, text)
             rowspan = _span(td.attributes.get("rowspan"), len(rows) - r)
             colspan = _span(td.attributes.get("colspan"), 100)
+            size += rowspan * colspan
+            if size > limit:
+                raise table_too_large(shown)
             for dc in range(colspan):
                 row.append(cell)
                 for dr in range(1, rowspan):
@@ -227,6 +273,8 @@ def _grid(table: LexborNode) -> list[list[GridCell]]:
             c += 1
         grid.append(row)
     width = max((len(row) for row in grid), default=0)
+    if width * len(grid) > limit:
+        raise table_too_large(shown)
     for row in grid:  # a row that ends early is padded with empty positions
         row.extend([(None, "")] * (width - len(row)))
     return [row for row in grid if row]

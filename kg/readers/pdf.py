@@ -8,12 +8,20 @@ outside the tables comes from PDFium by bands, and each table is rendered from i
 geometry, the cell text again read by PDFium inside each cell's box. A table split by
 a page break is joined when the next page starts with a table of the same width.
 ``docs/readers.md`` has the measurements behind this choice.
+
+pdfplumber's cell finder takes time quadratic in the points where ruling lines cross, so a
+page ruled more densely than any table (more than ``page_edges`` ruling lines, or more than
+``page_crossings`` pairs of horizontal and vertical lines that may cross: :mod:`kg.limits`)
+keeps its text but is not searched for tables, and neither are the pages after the first
+ten pages' worth of crossings. A report's table page has a few dozen lines and a few
+hundred crossings.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -26,13 +34,17 @@ from pdfplumber.table import (
 )
 
 from kg.errors import InputError
+from kg.limits import limits
 from kg.readers.base import GridCell, SourceText, TextBuilder, clean_cell
+from kg.readers.inflate import check_pdf
 
 MEDIA_TYPE = "application/pdf"
 SNAP = 3.0  # points: pdfplumber's default snap, join and intersection tolerances
 PAGE_NUMBER = re.compile(r"^\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*$|^\s*第\s*\d{1,4}\s*页\s*(?:[,，/]?\s*共\s*\d{1,4}\s*页)?\s*$")
 BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+PIECES_PER_LINE = 10  # a ruling line may be drawn in pieces (one per cell side): segments read per line allowed
+PAGES_OF_CROSSINGS = 10  # a document's table finder looks at most at ten densely ruled pages' crossings
 
 
 @dataclass
@@ -47,6 +59,7 @@ class _Found:
 def read_pdf(data: bytes, shown: str, sha256: str) -> SourceText:
     if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF-" not in data[:1024]:
         raise InputError(shown, "not a PDF file (no %PDF header)")
+    check_pdf(data, shown)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -68,16 +81,18 @@ def _reason(exc: Exception) -> str:
 
 
 def _read(pdf: pdfium.PdfDocument, shown: str, sha256: str) -> SourceText:
-    out = TextBuilder()
+    out = TextBuilder(shown)
     chars = 0
     open_width = 0  # width of the table the previous page ended with (0: none)
+    crossings = PAGES_OF_CROSSINGS * limits().page_crossings  # what the table finder may still look at
     try:
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             textpage = page.get_textpage()
             chars += textpage.count_chars()
             text = textpage.get_text_bounded()
-            found = _tables(page, textpage)
+            found, looked_at = _tables(page, textpage, crossings)
+            crossings -= looked_at
             out.page()
             open_width = _write_page(out, number, textpage, page, text, found, open_width)
             textpage.close()
@@ -127,32 +142,43 @@ def _lines(text: str, number: int) -> list[str]:
     return lines
 
 
-def _tables(page, textpage) -> list[_Found]:
-    """Ruled tables on a page, prose rows at their head and tail left to the text."""
+def _tables(page, textpage, crossings: int) -> tuple[list[_Found], int]:
+    """Ruled tables on a page, prose rows at their head and tail left to the text, and how
+    many possible crossings of its ruling lines were looked at (at most ``crossings``)."""
     height = page.get_height()
-    edges = _edges(page, height)
-    if len(edges) < 4:
-        return []
+    edges = _edges(page, height, PIECES_PER_LINE * limits().page_edges)
+    if edges is None or len(edges) < 4:
+        return [], 0
     edges = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
     edges = [e for e in edges if (e["width"] if e["orientation"] == "h" else e["height"]) >= SNAP]
+    horizontal = sum(e["orientation"] == "h" for e in edges)
+    pairs = horizontal * (len(edges) - horizontal)
+    if len(edges) > limits().page_edges or pairs > min(limits().page_crossings, crossings):
+        return [], 0  # ruled more densely than a table: the page's text is read, tables not searched
     cells = intersections_to_cells(edges_to_intersections(edges, SNAP, SNAP))
     found = []
     for group in sorted(cells_to_tables(cells), key=lambda g: min(c[1] for c in g)):
         kept = _grid(group, textpage, height)
         if kept is not None:
             found.append(kept)
-    return found
+    return found, pairs
 
 
-def _edges(page, height: float) -> list[dict]:
+def _edges(page, height: float, most: int) -> list[dict] | None:
     """Horizontal and vertical segments drawn on the page (ruling lines and rectangle
-    sides), in pdfplumber's edge form (``top`` measured from the top of the page)."""
-    edges = []
+    sides), in pdfplumber's edge form (``top`` measured from the top of the page); None
+    when the page draws more than ``most`` path segments."""
+    edges: list[dict] = []
+    segments = 0
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        count = pdfium_c.FPDFPath_CountSegments(obj.raw)
+        segments += max(count, 0)
+        if segments > most:
+            return None
         matrix = obj.get_matrix()
         points: list[tuple[float, float]] = []
         first = None
-        for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+        for k in range(count):
             segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
             x, y = ctypes.c_float(), ctypes.c_float()
             if not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
@@ -189,15 +215,20 @@ def _grid(cells: list[tuple[float, float, float, float]], textpage, height: floa
     bottom = max(c[3] for c in cells)
     edges_x = xs + [right]
     edges_y = tops + [bottom]
+    middle_x = [(edges_x[c] + edges_x[c + 1]) / 2 for c in range(len(xs))]
+    middle_y = [(edges_y[r] + edges_y[r + 1]) / 2 for r in range(len(tops))]
+    owner: dict[tuple[int, int], tuple] = {}  # grid position -> the first cell covering its middle
+    for b in cells:
+        for r in range(bisect_left(middle_y, b[1]), bisect_right(middle_y, b[3])):
+            for c in range(bisect_left(middle_x, b[0]), bisect_right(middle_x, b[2])):
+                owner.setdefault((r, c), b)
     texts: dict[tuple, str] = {}
     grid: list[list[GridCell]] = []
     bands: list[tuple[float, float]] = []
     for r in range(len(tops)):
-        y = (edges_y[r] + edges_y[r + 1]) / 2
         row: list[GridCell] = []
         for c in range(len(xs)):
-            x = (edges_x[c] + edges_x[c + 1]) / 2
-            cell = next((b for b in cells if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+            cell = owner.get((r, c))
             if cell is None:  # no ruled cell here: read what is printed in the position
                 box = (edges_x[c], edges_y[r], edges_x[c + 1], edges_y[r + 1])
                 row.append((None, _cell_text(textpage, box, height)))

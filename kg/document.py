@@ -3,7 +3,7 @@
 A :class:`Document` holds the normalised text of one report with offsets back to the
 text as printed. Rules read sentences and sections; every span they keep becomes an
 :class:`~kg.model.Evidence` through :meth:`Document.evidence`. Tables and pages are part
-of the model so that PDF, Word and HTML readers can fill them (issue 4).
+of the model so that PDF, Word and HTML readers can fill them.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Document:
     meta: dict[str, Fact[str]]  # header lines of a saved page: 标题, 发布时间, 发布机构…
     sections: list[Section]
     sentences: list[Sentence]
-    tables: list = field(default_factory=list)  # filled by table-aware readers (issue 4)
+    tables: list = field(default_factory=list)  # filled by table-aware readers
     pages: list[int] = field(default_factory=list)  # normalised offsets where pages start
 
     @property

@@ -21,10 +21,12 @@ class Limits:
     graph_mb: int = 2048  # KG_GRAPH_MB: bytes of one graph file read (kg validate FILE, kg query --graph FILE, kg graph FILE)
     text_chars: int = 2_000_000  # KG_TEXT_CHARS: characters of one report's text
     unpacked_mb: int = 256  # KG_UNPACKED_MB: bytes a compressed part (a DOCX member, a PDF stream) may inflate to
+    zip_members: int = 10_000  # KG_ZIP_MEMBERS: files in one DOCX (a report has a few dozen; each costs zipfile memory before any check)
     unpack_ratio: int = 200  # KG_UNPACK_RATIO: how many times its packed size a large part may inflate
     nesting: int = 256  # KG_NESTING: depth of nested elements (HTML, XML) read
     table_cells: int = 50_000  # KG_TABLE_CELLS: grid positions of one table once spans are expanded
     page_edges: int = 2_000  # KG_PAGE_EDGES: ruling lines on one PDF page given to the table finder
+    pdf_pages: int = 1_000  # KG_PDF_PAGES: pages of one PDF (a report has dozens; an empty page costs 0.1 ms, a million of them minutes)
     page_crossings: int = 3_000  # KG_PAGE_CROSSINGS: horizontal x vertical ruling lines of one PDF page (crossings the table finder may look at)
     query_seconds: float = 30.0  # KG_QUERY_SECONDS: a query's time limit on the server
     query_mb: int = 3072  # KG_QUERY_MB: address space of one of the server's query workers
@@ -36,10 +38,12 @@ ENVIRONMENT = {
     "graph_mb": "KG_GRAPH_MB",
     "text_chars": "KG_TEXT_CHARS",
     "unpacked_mb": "KG_UNPACKED_MB",
+    "zip_members": "KG_ZIP_MEMBERS",
     "unpack_ratio": "KG_UNPACK_RATIO",
     "nesting": "KG_NESTING",
     "table_cells": "KG_TABLE_CELLS",
     "page_edges": "KG_PAGE_EDGES",
+    "pdf_pages": "KG_PDF_PAGES",
     "page_crossings": "KG_PAGE_CROSSINGS",
     "query_seconds": "KG_QUERY_SECONDS",
     "query_mb": "KG_QUERY_MB",

@@ -56,6 +56,15 @@ def _cell(text: str, props: str = "") -> str:
     return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
 
 
+def docx_many_members(path: Path, members: int = 20_000) -> Path:
+    """A Word file of ``members`` empty files beside its document (300,000 took zipfile 17 s, 450 MB)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for k in range(members):
+            archive.writestr(f"x/{k}", b"")
+    return path
+
+
 def docx_wide_spans(path: Path, span: int = 10_000_000) -> Path:
     """A table whose rows start ``span`` columns late and whose cell spans ``span`` columns."""
     cell = _cell("x", f'<w:gridSpan w:val="{span}"/>')
@@ -84,6 +93,11 @@ def _pdf(path: Path, content: bytes, compressed: bool = False, width: float = 59
         f"<< /Length {len(content)}".encode() + flate + b" >>\nstream\n" + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return _write_pdf(path, objects)
+
+
+def _write_pdf(path: Path, objects: list[bytes]) -> Path:
+    """The objects numbered from 1 (the catalog first), with their cross-reference table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -97,6 +111,15 @@ def _pdf(path: Path, content: bytes, compressed: bool = False, width: float = 59
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     path.write_bytes(out.getvalue())
     return path
+
+
+def pdf_pages(path: Path, pages: int) -> Path:
+    """A PDF of ``pages`` empty pages (100,000 of them are 10 MB and took PDFium 10 s)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
+    kids = b" ".join(f"{k} 0 R".encode() for k in range(3, pages + 3))
+    objects[1] = b"<< /Type /Pages /Kids [" + kids + f"] /Count {pages} >>".encode()
+    return _write_pdf(path, objects)
 
 
 TEXT = b"BT /F1 10 Tf 10 10 Td (Annual report on government information disclosure) Tj ET\n"

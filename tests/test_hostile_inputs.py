@@ -42,8 +42,10 @@ CASES = {
     # name: (maker, what the error line says)
     "bomb.docx": (lambda p: make.docx_bomb(p), "refused: word/document.xml inflates past 256 MB (a decompression bomb?); raise KG_UNPACKED_MB"),
     "spans.docx": (lambda p: make.docx_wide_spans(p), "refused: a table of more than 50,000 cells"),
+    "members.docx": (lambda p: make.docx_many_members(p), "refused: a zip of about 20,001 files (kg reads at most 10,000; KG_ZIP_MEMBERS)"),
     "bomb.pdf": (lambda p: make.pdf_bomb(p), "refused: the stream of object 4 inflates past 256 MB"),
     "grid.pdf": (lambda p: make.pdf_ruled_grid(p, 400), "not an annual report"),  # its text read, its tables not searched
+    "pages.pdf": (lambda p: make.pdf_pages(p, 100_000), "refused: 100,000 pages (kg reads at most 1,000; KG_PDF_PAGES)"),
     "deep.html": (lambda p: make.html_nested(p, 100_000, GOOD.read_text(encoding="utf-8")), "refused: elements nested more than 256 deep"),
     "spans.html": (lambda p: make.html_wide_spans(p), "refused: a table of more than 50,000 cells"),
     "huge.txt": (lambda p: make.big_text(p, 101), "too large: more than 100 MB (kg reads at most 100 MB; KG_INPUT_MB)"),

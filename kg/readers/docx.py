@@ -50,6 +50,11 @@ def _open(data: bytes, shown: str):
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise InputError(shown, "not a .docx file: an old binary Word document (rename it .doc)")
         raise InputError(shown, "not a .docx file: not a zip archive")
+    # zipfile reads the whole directory into objects before anything can be checked: count its
+    # entries' signature first (a signature inside packed data only makes the count larger)
+    members, most = data.count(b"PK\x01\x02"), limits().zip_members
+    if members > most:
+        raise InputError(shown, f"refused: a zip of about {members:,} files (kg reads at most {most:,}; KG_ZIP_MEMBERS)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():

@@ -85,6 +85,8 @@ def _read(pdf: pdfium.PdfDocument, shown: str, sha256: str) -> SourceText:
     chars = 0
     open_width = 0  # width of the table the previous page ended with (0: none)
     crossings = PAGES_OF_CROSSINGS * limits().page_crossings  # what the table finder may still look at
+    if len(pdf) > limits().pdf_pages:
+        raise InputError(shown, f"refused: {len(pdf):,} pages (kg reads at most {limits().pdf_pages:,}; KG_PDF_PAGES)")
     try:
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]

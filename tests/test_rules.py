@@ -202,19 +202,27 @@ def test_reconsideration_figure_alone():
 
 # --- NPC suggestions and CPPCC proposals ----------------------------------------------
 
-def test_npc_and_cppcc_figures():
-    body = "七、2018年办理人大代表建议和政协委员提案情况\n\n2018年,张店区文化出版局共承办了建议提案 16 件, 其中人大代表建议 2 件,政协委员提案 14 件。"
+@pytest.mark.parametrize("body, npc, cppcc", [
+    pytest.param(
+        "七、2018年办理人大代表建议和政协委员提案情况\n\n2018年,张店区文化出版局共承办了建议提案 16 件, 其中人大代表建议 2 件,政协委员提案 14 件。",
+        2, 14, id="npc_and_cppcc_figures"),
+    pytest.param(
+        "六、办理人大代表建议、政协委员提案情况\n\n区十七届人二次会议期间，经审查，区人大代表建议128件，市政府转办1件，共计129件，由53个政府部门承办。"
+        "十二届二次会议以来，区政协委员共提交提案203件，经审查立案159件。在立案提案中，集体提案5件，委员提案154件。",
+        129, 159, id="npc_total_handled_and_cppcc_filed_not_submitted"),
+    pytest.param(
+        "七、人大代表建议和政协委员提案办理情况 全年承办十一届全国人大五次会议代表建议186件、全国政协十一届五次会议委员提案214件，均按期办复。",
+        186, 214, id="suggestions_and_proposals_named_with_their_session"),
+    pytest.param(
+        "七、人大代表建议和政协委员提案办理情况 全年共承办省、市人大代表建议和政协提案分别为245件和312件，均按时办复。",
+        245, 312, id="suggestions_and_proposals_given_respectively"),
+    pytest.param(
+        "十、人大的代表建议和政协委员提案办理情况\n\n2018年，张店区机关事务服务中心未收到人大的代表建议和政协委员提案办理情况。",
+        0, 0, id="none_received_sets_both_zero"),
+])
+def test_npc_suggestions_and_cppcc_proposals(body, npc, cppcc):
     stats = stats_of(body)
-    assert stats["npc_suggestions"] == (2, False)
-    assert stats["cppcc_proposals"] == (14, False)
-
-
-def test_npc_total_handled_and_cppcc_filed_not_submitted():
-    body = ("六、办理人大代表建议、政协委员提案情况\n\n区十七届人二次会议期间，经审查，区人大代表建议128件，市政府转办1件，共计129件，由53个政府部门承办。"
-            "十二届二次会议以来，区政协委员共提交提案203件，经审查立案159件。在立案提案中，集体提案5件，委员提案154件。")
-    stats = stats_of(body)
-    assert stats["npc_suggestions"] == (129, False)
-    assert stats["cppcc_proposals"] == (159, False)
+    assert stats["npc_suggestions"] == (npc, False) and stats["cppcc_proposals"] == (cppcc, False)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -224,24 +232,6 @@ def test_npc_total_handled_and_cppcc_filed_not_submitted():
 def test_a_suggestions_and_proposals_figure_sets_neither(sentence):
     stats = stats_of("（一）主动公开政府信息情况。" + sentence)
     assert "npc_suggestions" not in stats and "cppcc_proposals" not in stats
-
-
-def test_suggestions_and_proposals_named_with_their_session():
-    body = "七、人大代表建议和政协委员提案办理情况 全年承办十一届全国人大五次会议代表建议186件、全国政协十一届五次会议委员提案214件，均按期办复。"
-    stats = stats_of(body)
-    assert stats["npc_suggestions"] == (186, False) and stats["cppcc_proposals"] == (214, False)
-
-
-def test_suggestions_and_proposals_given_respectively():
-    body = "七、人大代表建议和政协委员提案办理情况 全年共承办省、市人大代表建议和政协提案分别为245件和312件，均按时办复。"
-    stats = stats_of(body)
-    assert stats["npc_suggestions"] == (245, False) and stats["cppcc_proposals"] == (312, False)
-
-
-def test_none_received_sets_both_zero():
-    body = "十、人大的代表建议和政协委员提案办理情况\n\n2018年，张店区机关事务服务中心未收到人大的代表建议和政协委员提案办理情况。"
-    stats = stats_of(body)
-    assert stats["npc_suggestions"] == (0, False) and stats["cppcc_proposals"] == (0, False)
 
 
 # --- problems section and standard template -------------------------------------------

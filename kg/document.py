@@ -130,6 +130,12 @@ def clause_before(text: str, at: int) -> str:
     return clauses(text[:at])[-1]
 
 
+def clause_after(text: str, at: int) -> str:
+    """The part of ``text[at:]`` before its first clause mark: the clause ``at`` stands in, from it."""
+    end = CLAUSE_MARK.search(text, at)
+    return text[at : end.start() if end else len(text)]
+
+
 def build_document(source: SourceText) -> Document:
     meta, header_end = _read_meta(source.text)
     norm = normalize(source.text)

@@ -253,15 +253,19 @@ def _appeals(sentences: list[Sentence], out: _Collector) -> None:
         in_section = s.section is not None and s.section.kind == "appeals"
         if not (in_section or APPEALS_CONTEXT.search(s.text)):
             continue
+
+        def about(m: re.Match) -> bool:
+            return in_section or _appeal_about_disclosure(s.text, m.start())
+
         for m in APPEALS_BOTH_ZERO.finditer(s.text):
-            if in_section or _appeal_about_disclosure(s.text, m.start()):
+            if about(m):
                 out.add("reconsideration_total", s, m, "appeals.both_zero", value=0, approx=False, group=0, unit=None)
                 out.add("litigation_total", s, m, "appeals.both_zero", value=0, approx=False, group=0, unit=None)
         for m in RECON_FIGURE.finditer(s.text):
-            if "诉讼" not in m.group("gap") and (in_section or _appeal_about_disclosure(s.text, m.start())):
+            if "诉讼" not in m.group("gap") and about(m):
                 out.add("reconsideration_total", s, m, "appeals.reconsideration")
         for m in LITIG_FIGURE.finditer(s.text):
-            if not (in_section or _appeal_about_disclosure(s.text, m.start())):
+            if not about(m):
                 continue
             if "复议" not in m.group("gap") and "复议" not in s.text[max(0, m.start() - 6): m.start()]:
                 out.add("litigation_total", s, m, "appeals.litigation")

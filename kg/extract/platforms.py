@@ -21,7 +21,7 @@ import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.document import Document, Sentence, clause_before, clauses
+from kg.document import Document, Sentence, clause_after, clause_before
 from kg.extract.statistics_table import split_year_and_cumulative
 from kg.lexicon import any_of, load
 from kg.model import Fact
@@ -107,7 +107,7 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
         if _zero_in_table(body, end):
             continue  # a statistics-table row counting nothing published through it
         at = start - sentence.start
-        clause = (clause_before(sentence.text, at) + word + clauses(sentence.text[at + len(word):])[0]).replace(word, "")
+        clause = (clause_before(sentence.text, at) + word + clause_after(sentence.text, at + len(word))).replace(word, "")
         if publicity.search(clause) and not cues.search(not_cues.sub("", clause)):
             continue  # publicity about the work (广泛宣传《条例》), not publishing through it
         context = _context(doc, sentence)

@@ -240,7 +240,7 @@ def grid_cells(doc: Document, at: int, n: int) -> list[Cell] | None:
             holding = [c for c, cell in enumerate(row) if cell.start <= source_at < max(cell.end, cell.start + 1)]
             if holding:
                 label = row[holding[-1]].text.strip()
-                first = holding[-1] + 1 if not (NUMBER.match(label) or GROUPED.match(label)) else holding[0]
+                first = holding[-1] + 1 if _value(label) is None else holding[0]
                 return _row_cells(doc, table, r, list(range(first, len(row))), n)
     return None
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from kg.errors import first_line
 from kg.limits import limits
 
 CHUNK = 64 << 10  # bytes of an answer sent at once
@@ -277,11 +278,6 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return (lines[0] if lines else type(error).__name__)[:300]
-
-
 def _work(path: str, writable: bool, conn: Connection, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
     try:
@@ -297,7 +293,7 @@ def _work(path: str, writable: bool, conn: Connection, parent: int) -> None:
     try:
         store = ox.Store(path) if writable else ox.Store.read_only(path)
     except Exception as error:  # noqa: BLE001 - OSError (lock, permissions) or RuntimeError (corruption)
-        conn.send(("fatal", _first_line(error)))
+        conn.send(("fatal", first_line(error)))
         return
     conn.send(("ready",))
     while True:
@@ -389,13 +385,13 @@ class _Answer:
             self.reply(refused.status, refused.message)
             return
         except SyntaxError as error:
-            self.reply(400, f"SPARQL syntax error: {_first_line(error)}")
+            self.reply(400, f"SPARQL syntax error: {first_line(error)}")
             return
         except OSError as error:
-            self.reply(500, f"cannot read or write the store: {_first_line(error)}")
+            self.reply(500, f"cannot read or write the store: {first_line(error)}")
             return
         except Exception as error:  # noqa: BLE001 - evaluation errors: one line to the client
-            self.reply(400, f"{job.kind} failed: {_first_line(error)}")
+            self.reply(400, f"{job.kind} failed: {first_line(error)}")
             return
         self.finish()
 
@@ -448,7 +444,7 @@ class _Answer:
         try:
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(job.body, form, base_iri=base)]
         except SyntaxError as error:
-            raise _Refused(400, f"not {form.name}: {_first_line(error)}") from None
+            raise _Refused(400, f"not {form.name}: {first_line(error)}") from None
         lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
         into = "" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} "
         steps = [f"DROP SILENT {name}"] if job.kind == "PUT" else []

@@ -19,6 +19,12 @@ def printable(path: str | os.PathLike) -> str:
     return one_line(text)
 
 
+def first_line(error: BaseException, width: int = 300) -> str:
+    """The first line of an exception's message (its type's name when it has none), cut at ``width``."""
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__)[:width]
+
+
 def one_line(text: str) -> str:
     """``text`` with control characters and lone surrogates escaped (see :func:`printable`)."""
     return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text

@@ -22,7 +22,7 @@ from xml.parsers import expat
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
-from kg.errors import GraphError
+from kg.errors import GraphError, first_line
 from kg.limits import limits
 
 
@@ -51,7 +51,7 @@ def load_graph(path: str | Path) -> Graph:
             graph.parse(**source, format=fmt, publicID=base)
             return graph
         except Exception as error:  # rdflib raises many kinds; the user needs one line
-            raise GraphError(f"{shown}{_line_of(error)}", f"not a readable {fmt} graph: {_first_line(error)}") from None
+            raise GraphError(f"{shown}{_line_of(error)}", f"not a readable {fmt} graph: {first_line(error, 200)}") from None
 
 
 def _open_regular(path: Path, shown: str) -> BinaryIO:
@@ -87,7 +87,7 @@ def _local_jsonld(handle: BinaryIO, shown: str) -> Any:
     try:
         data = json.loads(handle.read())
     except (ValueError, RecursionError) as error:
-        raise GraphError(f"{shown}{_line_of(error)}", f"not a readable json-ld graph: {_first_line(error)}") from None
+        raise GraphError(f"{shown}{_line_of(error)}", f"not a readable json-ld graph: {first_line(error, 200)}") from None
     reference = _context_reference(data)
     if reference is not None:
         raise GraphError(shown, f"its JSON-LD context refers to {reference[:100]!r}; kg fetches nothing: give the context inline")
@@ -149,8 +149,3 @@ def _line_of(error: Exception) -> str:
         return f":{line}"
     m = re.search(r"line (\d+)", str(error))
     return f":{m.group(1)}" if m else ""
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return (text[0] if text else type(error).__name__)[:200]

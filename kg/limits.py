@@ -33,22 +33,8 @@ class Limits:
     jobs: int = 64  # KG_MAX_JOBS: worker processes a batch may start
 
 
-ENVIRONMENT = {
-    "input_mb": "KG_INPUT_MB",
-    "graph_mb": "KG_GRAPH_MB",
-    "text_chars": "KG_TEXT_CHARS",
-    "unpacked_mb": "KG_UNPACKED_MB",
-    "zip_members": "KG_ZIP_MEMBERS",
-    "unpack_ratio": "KG_UNPACK_RATIO",
-    "nesting": "KG_NESTING",
-    "table_cells": "KG_TABLE_CELLS",
-    "page_edges": "KG_PAGE_EDGES",
-    "pdf_pages": "KG_PDF_PAGES",
-    "page_crossings": "KG_PAGE_CROSSINGS",
-    "query_seconds": "KG_QUERY_SECONDS",
-    "query_mb": "KG_QUERY_MB",
-    "jobs": "KG_MAX_JOBS",
-}
+# each limit's variable: KG_ and its name, but for one whose name alone would not say what it bounds
+ENVIRONMENT = {field.name: f"KG_{field.name.upper()}" for field in fields(Limits)} | {"jobs": "KG_MAX_JOBS"}
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from rdflib.plugins.sparql.sparql import AlreadyBound
 
 from kg import resources
 from kg.errors import KgError, ResourceError
+from kg.vocab import NOT_IN_IRI
 
 FORMATS = ("table", "csv", "json")
 HEADER_KEYS = ("title", "description", "parameters")
@@ -89,7 +90,6 @@ def parse_header(text: str) -> dict[str, str]:
 
 
 _PARAMETER = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(\(\s*(?:(integer)|([A-Za-z][\w-]*)?:)\s*\))?$")
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _parameters(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -216,7 +216,7 @@ def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str,
                 raise ResourceError(source.shown, f"parameter '{name}' takes a whole number (e.g. 2023), not {text!r}")
             out[name] = _term(int(text))
         else:
-            if (text.startswith("<") or re.match(r"https?://", text)) and _NOT_IN_IRI.search(text.strip("<>")):
+            if (text.startswith("<") or re.match(r"https?://", text)) and NOT_IN_IRI.search(text.strip("<>")):
                 raise ResourceError(source.shown, f"parameter '{name}': {text!r} is not a valid IRI (no spaces, <, >, quotes or braces)")
             out[name] = _named(source, name, kind[:-1], value) if kind is not None else _term(value)
     return out

@@ -32,10 +32,8 @@ refusals above (it accepts updates and federated queries from any origin) and it
 
 from __future__ import annotations
 
-import fcntl
 import ipaddress
 import logging
-import os
 import signal
 import socket
 from collections.abc import Callable
@@ -56,6 +54,7 @@ from starlette.routing import Route
 from kg.engine import Cut, Engine, EngineError, Job, Reply
 from kg.errors import KgError
 from kg.guard import fetching_keyword
+from kg.store import open_error, reading_lock
 
 QUERY_BYTES = 1 << 20  # a query's text
 WRITE_BYTES = 16 << 20  # an update or a graph sent to /store
@@ -286,27 +285,6 @@ def create_app(engine: Engine, *, writable: bool, loopback: bool = True) -> Star
 # ----------------------------------------------------------------------------- running it
 
 
-@contextmanager
-def _shared_lock(path: Path, shown: str):
-    """Hold RocksDB's lock file shared while serving read-only, so that no kg build writes the
-    store under the readers (Oxigraph calls that undefined behaviour), and refuse to start while
-    one does. A shared lock needs only read access: a read-only directory is fine."""
-    try:
-        handle = os.open(path / "LOCK", os.O_RDONLY)
-    except OSError:
-        yield  # no lock file: a store nothing has written since it was copied
-        return
-    try:
-        try:
-            fcntl.lockf(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            raise ServeError(shown, "the store is in use by another process (a kg build or kg serve --writable on it?); "
-                                    "try again when it has finished") from None
-        yield
-    finally:
-        os.close(handle)
-
-
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -317,7 +295,6 @@ def _listen(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         raise ServeError(f"{host}:{port}", f"cannot listen there: {error.strerror or error}") from None
-    sock.set_inheritable(False)
     return sock
 
 
@@ -330,12 +307,6 @@ def _check_store(path: Path, shown: str) -> None:
         raise ServeError(shown, "not a kg store (build one with: kg build PATH --store DIR)")
 
 
-def _open_problem(text: str) -> str:
-    if "lock" in text.lower():
-        return "the store is in use by another process (a kg build or kg serve on it?); try again when it has finished"
-    return f"cannot open the store: {text}"
-
-
 def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, writable: bool = False,
           seconds: float | None = None, workers: int = 2, on_ready: Callable[[str], None] | None = None) -> None:
     """Serve the store in ``store_dir`` until SIGINT or SIGTERM; :class:`ServeError` (one line)
@@ -345,14 +316,14 @@ def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, w
     shown, path = str(store_dir), Path(store_dir)
     seconds = seconds or limits().query_seconds
     _check_store(path, shown)
-    with _shared_lock(path, shown) if not writable else nullcontext():
+    with reading_lock(path, shown) if not writable else nullcontext():
         sock = _listen(host, port)
         engine = Engine(str(path.resolve()), writable=writable, workers=workers, seconds=seconds)
         try:
             try:
                 engine.start()
             except EngineError as error:
-                raise ServeError(shown, _open_problem(str(error))) from None
+                raise open_error(shown, error) from None
             loopback = _is_loopback(host.strip("[]"))
             config = uvicorn.Config(create_app(engine, writable=writable, loopback=loopback), log_level="warning",
                                     access_log=False, lifespan="off", timeout_graceful_shutdown=3)

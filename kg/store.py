@@ -34,7 +34,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -46,10 +46,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
-from kg.errors import InputError, KgError, ResourceError, printable
+from kg.errors import InputError, KgError, ResourceError, first_line, printable
 from kg.model import ReportFacts
 from kg.resources import mapping_id
-from kg.vocab import DCAT, KG, KGID, OA, PREFIXES
+from kg.vocab import DCAT, KG, KGID, NOT_IN_IRI, OA, PREFIXES
 
 SHARED = str(KGID["graph/shared"])
 LINKS = str(KGID["graph/series-links"])
@@ -68,7 +68,6 @@ _PREFIX_DECLS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in (("dcat", DCAT), ("
 _XSD_STRING = str(XSD.string)
 _XSD_INTEGER = str(XSD.integer)
 _XSD_BOOLEAN = str(XSD.boolean)
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # Oxigraph keeps xsd:integer's derived types (xsd:nonNegativeInteger...) as xsd:integer. kg
 # writes character offsets as xsd:nonNegativeInteger (the shapes require it), so what leaves the
 # store gets that datatype back on exactly these properties.
@@ -152,13 +151,8 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return (lines[0] if lines else type(error).__name__)[:300]
-
-
-def _open_error(shown: str, error: BaseException) -> StoreError:
-    text = _first_line(error)
+def open_error(shown: str, error: BaseException) -> StoreError:
+    text = first_line(error)
     if "lock" in text.lower():
         return StoreError(shown, "the store is in use by another process (a kg build or kg serve on it?); try again when it has finished")
     if "permission denied" in text.lower():
@@ -172,20 +166,26 @@ def _is_store(path: Path) -> bool:
     return (path / "CURRENT").is_file()
 
 
-def _in_use(path: Path) -> bool:
-    """Whether another process has the store open for writing (RocksDB holds a lock on ``LOCK``).
-
-    Asked before a read-only open, which takes no lock: reading while a build writes is
-    undefined, so a reader says the store is busy instead."""
+@contextmanager
+def reading_lock(path: Path, shown: str) -> Iterator[None]:
+    """Hold RocksDB's lock file (``LOCK``) shared while the store is read, so that no process
+    writes it under the reader (Oxigraph calls that undefined), and refuse at once while one
+    does (:class:`StoreError`). A shared lock needs read access only: a read-only directory is
+    fine. Where there is no lock file or locks are not supported, reading goes on unlocked."""
     try:
-        with open(path / "LOCK", "rb") as lock:
-            fcntl.lockf(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)  # a read lock needs read access only
-            fcntl.lockf(lock, fcntl.LOCK_UN)
-    except FileNotFoundError:
-        return False
-    except OSError as error:
-        return error.errno in (errno.EACCES, errno.EAGAIN)
-    return False
+        handle = os.open(path / "LOCK", os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EAGAIN):
+                raise open_error(shown, OSError("lock held")) from None
+        yield
+    finally:
+        os.close(handle)
 
 
 @contextmanager
@@ -207,22 +207,21 @@ def open_store(path: str | Path, *, create: bool = False, read_only: bool = Fals
             raise StoreError(shown, "not a kg store: the directory holds other files (give a new or empty directory)")
         if not create:
             raise StoreError(shown, "no store here (build one with: kg build PATH --store DIR)")
-    if read_only and _in_use(path):
-        raise _open_error(shown, OSError("lock held"))
-    try:
-        db = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except Exception as error:  # noqa: BLE001 - OSError (lock, permissions) or RuntimeError (corruption)
-        raise _open_error(shown, error) from None
-    store = ReportStore(db, shown)
-    try:
-        yield store
-    finally:
-        written = store.written
-        store.close()
-        del store, db
-        gc.collect()  # the RocksDB lock goes with the last reference
-        if written:
-            _purge_logs(path)
+    with reading_lock(path, shown) if read_only else nullcontext():
+        try:
+            db = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except Exception as error:  # noqa: BLE001 - OSError (lock, permissions) or RuntimeError (corruption)
+            raise open_error(shown, error) from None
+        store = ReportStore(db, shown)
+        try:
+            yield store
+        finally:
+            written = store.written
+            store.close()
+            del store, db
+            gc.collect()  # the RocksDB lock goes with the last reference
+            if written:
+                _purge_logs(path)
 
 
 def _purge_logs(path: Path) -> None:
@@ -252,7 +251,7 @@ def _n3(term: Node) -> str:
     is. An IRI with a character that neither syntax allows is refused rather than mangled.
     """
     if isinstance(term, URIRef):
-        if _NOT_IN_IRI.search(term):
+        if NOT_IN_IRI.search(term):
             raise ValueError(f"not an IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):
@@ -401,7 +400,7 @@ class ReportStore:
             result = self.db.query(text, **kwargs)
             return [list(solution) for solution in result]
         except OSError as error:
-            raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
+            raise StoreError(self.shown, f"cannot read the store: {first_line(error)}") from None
 
     def entries(self) -> dict[str, Entry]:
         """The stored reports by absolute source path (read once, then kept up to date)."""
@@ -481,16 +480,16 @@ class ReportStore:
         try:
             self.db.update(text)
         except OSError as error:
-            raise StoreError(self.shown, f"cannot write the store ({subject} not stored, the store is as it was): {_first_line(error)}") from None
+            raise StoreError(self.shown, f"cannot write the store ({subject} not stored, the store is as it was): {first_line(error)}") from None
         except (SyntaxError, RuntimeError, ValueError) as error:
-            raise InputError(subject, f"cannot be stored: {_first_line(error)}") from None
+            raise InputError(subject, f"cannot be stored: {first_line(error)}") from None
         self._unflushed += len(text)
         if self._unflushed >= FLUSH_BYTES:
             self._unflushed = 0
             try:
                 self.db.flush()  # keeps the build's memory flat (see FLUSH_BYTES)
             except OSError as error:
-                raise StoreError(self.shown, f"cannot write the store: {_first_line(error)}") from None
+                raise StoreError(self.shown, f"cannot write the store: {first_line(error)}") from None
 
     def _series_of(self, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
         """The series the given report graphs belong to, and the shared subjects they refer to."""
@@ -660,7 +659,7 @@ class ReportStore:
                     # not parsed with rdflib first: that took 20-250 ms per query, longer than most
                     # queries take on a store of thousands of reports
                     _prepare(source)
-                    raise ResourceError(source.shown, f"SPARQL syntax error: {_first_line(error)}") from None
+                    raise ResourceError(source.shown, f"SPARQL syntax error: {first_line(error)}") from None
                 if not isinstance(result, ox.QuerySolutions):
                     kind = "ASK" if isinstance(result, ox.QueryBoolean) else "CONSTRUCT"
                     raise ResourceError(source.shown, f"only SELECT queries give rows (this is {kind})")
@@ -671,9 +670,9 @@ class ReportStore:
             except KgError:
                 raise
             except OSError as error:
-                raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
+                raise StoreError(self.shown, f"cannot read the store: {first_line(error)}") from None
             except Exception as error:  # noqa: BLE001 - evaluation errors: one line naming the query
-                raise ResourceError(source.shown, f"query failed: {_first_line(error)}") from None
+                raise ResourceError(source.shown, f"query failed: {first_line(error)}") from None
             finally:
                 # pyparsing's cache keeps tracebacks of _prepare, and so this frame: it must not
                 # keep the results, which hold the store (and its lock) open
@@ -704,7 +703,7 @@ class ReportStore:
         try:
             data = ox.serialize(_restored(self._data_triples()), format=ox.RdfFormat.N_TRIPLES)
         except OSError as error:
-            raise StoreError(self.shown, f"cannot read the store: {_first_line(error)}") from None
+            raise StoreError(self.shown, f"cannot read the store: {first_line(error)}") from None
         graph = Graph(bind_namespaces="none")
         graph.parse(data=data.decode("utf-8"), format="nt")
         return graph
@@ -726,7 +725,7 @@ class ReportStore:
                     quads = chain.from_iterable(self.db.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in self.data_graphs())
                     ox.serialize(_restored(quads), handle, EXPORT_FORMATS[fmt], prefixes=prefixes if fmt == "trig" else None)
         except OSError as error:
-            raise StoreError(str(output), f"cannot write: {_first_line(error)}") from None
+            raise StoreError(str(output), f"cannot write: {first_line(error)}") from None
 
     def graph_ntriples(self, graph: str) -> bytes:
         """One named graph as N-Triples bytes (what a push sends)."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/govinfo-kg/"
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # characters an IRI may not hold (RFC 3987, SPARQL's IRIREF)
 
 
 class KG(DefinedNamespace):

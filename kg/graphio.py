@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.parsers import expat
@@ -24,6 +23,7 @@ from rdflib.util import guess_format
 
 from kg.errors import GraphError, first_line
 from kg.limits import limits
+from kg.readers.base import open_regular
 
 
 def load_graph(path: str | Path) -> Graph:
@@ -55,31 +55,13 @@ def load_graph(path: str | Path) -> Graph:
 
 
 def _open_regular(path: Path, shown: str) -> BinaryIO:
-    """The file opened for reading, if it is a regular file within the size limit.
-
-    Opened non-blocking and checked on the open descriptor: opening a FIFO for reading would
-    otherwise wait for a writer, and a check of the name before opening could be raced.
-    """
-    try:
-        handle = open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK))  # noqa: SIM115
-    except FileNotFoundError:
-        raise GraphError(shown, "no such graph file") from None
-    except IsADirectoryError:
-        raise GraphError(shown, "not a regular file") from None
-    except OSError as error:
-        raise GraphError(shown, f"cannot read the graph file: {error.strerror or error}") from None
-    try:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise GraphError(shown, "not a regular file")
-        limit = limits().graph_mb
-        if info.st_size > limit << 20:
-            raise GraphError(shown, f"{info.st_size / (1 << 20):.0f} MB, larger than the limit of {limit} MB (KG_GRAPH_MB)")
-        os.set_blocking(handle.fileno(), True)
-        return handle
-    except BaseException:
+    """The graph file opened for reading, if it is a regular file within the size limit."""
+    handle = open_regular(path, shown, GraphError)
+    limit, size = limits().graph_mb, os.fstat(handle.fileno()).st_size
+    if size > limit << 20:
         handle.close()
-        raise
+        raise GraphError(shown, f"{size / (1 << 20):.0f} MB, larger than the limit of {limit} MB (KG_GRAPH_MB)")
+    return handle
 
 
 def _local_jsonld(handle: BinaryIO, shown: str) -> Any:

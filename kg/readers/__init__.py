@@ -18,13 +18,11 @@ a text of more than ``text_chars`` characters is refused (:mod:`kg.limits`).
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.limits import limits
-from kg.readers.base import SourceText, check_length
+from kg.readers.base import SourceText, check_length, open_regular
 from kg.readers.text import decode, read_text
 
 __all__ = ["MEDIA_TYPES", "SourceText", "decode", "read_source", "supported"]
@@ -85,19 +83,13 @@ def read_source(path: str | Path) -> SourceText:
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:
-    """The file's bytes, at most ``input_mb`` MB; a device, pipe or socket is refused before
-    it is opened (and opened without blocking, should one be swapped in meanwhile)."""
+    """The file's bytes, at most ``input_mb`` MB; only a regular file is read (:func:`open_regular`)."""
     limit = limits().input_mb << 20
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise InputError(shown, "not a regular file (a device, pipe or socket): kg reads report files")
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(descriptor, "rb") as file:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                raise InputError(shown, "not a regular file (a device, pipe or socket): kg reads report files")
+    with open_regular(path, shown, InputError) as file:
+        try:
             data = file.read(limit + 1)
-    except OSError as exc:
-        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+        except OSError as exc:
+            raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise InputError(shown, f"too large: more than {limits().input_mb} MB (kg reads at most {limits().input_mb} MB; KG_INPUT_MB)")
     return data

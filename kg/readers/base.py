@@ -4,18 +4,49 @@ The rendering is one paragraph per line; a table is one line per grid row with i
 cells separated by a tab, a merged cell printed once (in its first grid position) and
 left empty elsewhere. :class:`TextBuilder` writes those lines and records each table as
 a :class:`~kg.model.Table` whose cells carry their offsets in the text, so a figure read
-from a cell keeps its provenance.
+from a cell keeps its provenance. :func:`open_regular` opens an input (a report, a graph file)
+only if it is a regular file.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.limits import limits
 from kg.model import Table, TableCell
+
+
+def open_regular(path: str | Path, shown: str, error: type[KgError]) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; else ``error(shown, problem)``.
+
+    Checked before opening (opening a device can have effects of its own), then opened without
+    blocking and checked again on the open descriptor: opening a FIFO for reading would wait
+    for a writer, and another file could be put in the name's place meanwhile."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise error(shown, "not a regular file")
+        handle = open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK))  # noqa: SIM115
+    except FileNotFoundError:
+        raise error(shown, "no such file") from None
+    except IsADirectoryError:
+        raise error(shown, "not a regular file") from None
+    except OSError as problem:
+        raise error(shown, f"cannot read: {problem.strerror or problem}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise error(shown, "not a regular file")
+        os.set_blocking(handle.fileno(), True)
+        return handle
+    except BaseException:
+        handle.close()
+        raise
 
 
 @dataclass(frozen=True)

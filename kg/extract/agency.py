@@ -90,14 +90,16 @@ def _fact(doc: Document, base: int, m: re.Match, rule: str) -> Fact[str]:
     return Fact(m.group("name"), doc.evidence(start, max(end, value_end), value_start, value_end, rule))
 
 
+def signatures(doc: Document) -> list[re.Match]:
+    """The name-and-date pairs in the report's closing lines, where its signature stands."""
+    return list(SIGNATURE.finditer(doc.text, max(doc.body_start, len(doc.text) - SIGNATURE_SPAN)))
+
+
 def _signature(doc: Document) -> Iterator[Fact[str]]:
     # the last name-and-date pair of the report: its signature block
-    text = doc.text
-    tail_start = max(doc.body_start, len(text) - SIGNATURE_SPAN)
-    last = None
-    for m in SIGNATURE.finditer(text, tail_start):
-        last = m
-    if last is not None:
+    found = signatures(doc)
+    if found:
+        last = found[-1]
         name_start = last.start("name")
         yield Fact(last.group("name"), doc.evidence(name_start, last.end(), name_start, last.end("name"), "agency.signature"))
 

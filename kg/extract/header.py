@@ -11,10 +11,11 @@ The issue date is the date line that closes the report (落款日期), else the 
 from __future__ import annotations
 
 import re
+from itertools import chain
 from datetime import date
 
 from kg.document import Document, chinese_number
-from kg.extract.agency import DATE, SIGNATURE, SIGNATURE_SPAN
+from kg.extract.agency import DATE, signatures
 from kg.lexicon import alternation, any_of, load
 from kg.model import Fact
 
@@ -150,16 +151,14 @@ def _cn_year(text: str) -> int:
 
 def issued(doc: Document, year: int | None) -> Fact[str] | None:
     found = None
-    signature_start = max(doc.body_start, len(doc.text) - SIGNATURE_SPAN)
-    for pattern, start in ((DATE_LINE, doc.body_start), (SIGNATURE, signature_start)):
-        for m in pattern.finditer(doc.text, start):
-            if m.group("y"):
-                value = iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-            else:
-                value = iso(_cn_year(m.group("cy")), chinese_number(m.group("cm")), chinese_number(m.group("cd")))
-            if value and (year is None or year <= int(value[:4]) <= year + 2):
-                if found is None or m.start("date") > found[1].start("date"):
-                    found = (value, m)
+    for m in chain(DATE_LINE.finditer(doc.text, doc.body_start), signatures(doc)):
+        if m.group("y"):
+            value = iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        else:
+            value = iso(_cn_year(m.group("cy")), chinese_number(m.group("cm")), chinese_number(m.group("cd")))
+        if value and (year is None or year <= int(value[:4]) <= year + 2):
+            if found is None or m.start("date") > found[1].start("date"):
+                found = (value, m)
     if found:
         value, m = found
         return Fact(value, doc.evidence(m.start("date"), m.end("date"), m.start("date"), m.end("date"), "header.date_line"))

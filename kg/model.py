@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from kg.lexicon import metric_table
+
 T = TypeVar("T")
 
 FORMATS = ("narrative", "standard")
@@ -83,16 +85,9 @@ class Fact(Generic[T]):
     evidence: Evidence
 
 
-# The metrics of the record (facts.md, "Metrics"): ``kg extract`` prints these and no others.
-RECORD_METRICS = (
-    "proactive_total", "applications_received", "applications_carried_over", "applications_completed",
-    "applications_carried_forward", "disclosed", "partially_disclosed", "fees_yuan", "reconsideration_total",
-    "reconsideration_upheld", "reconsideration_corrected", "litigation_total", "npc_suggestions", "cppcc_proposals",
-    "rules_issued", "rules_repealed", "rules_in_force", "normative_docs_issued", "normative_docs_repealed",
-    "normative_docs_in_force", "rules_made", "rules_published", "rules_public_total", "normative_docs_made",
-    "normative_docs_published", "normative_docs_public_total", "licensing_decisions", "penalty_decisions",
-    "coercion_decisions", "admin_fees_10k_yuan",
-)
+# The metrics of the record (facts.md, "Metrics"; record = true in the table of metrics):
+# ``kg extract`` prints these and no others.
+RECORD_METRICS = tuple(metric["key"] for metric in metric_table() if metric.get("record"))
 
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
 

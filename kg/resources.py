@@ -121,7 +121,7 @@ def mapping_id() -> str:
             if item.is_dir():
                 if item.name != "__pycache__" and name not in ("ontology", "shapes", "queries"):
                     pending.append((item, name + "/"))
-            elif item.name.endswith((".py", ".json")):
+            elif item.name.endswith((".py", ".json", ".toml")):
                 found.append((name, item))
     digest = hashlib.sha256()
     for name, item in sorted(found, key=lambda pair: pair[0]):

@@ -1,6 +1,8 @@
 """The standard template's tables (国办公开办函〔2019〕60号 and 〔2021〕30号): 表二, 表三, 表四.
 
-Rows are found by their labels, in the template's order (``kg/lexicon/template.json``).
+Rows are found by their labels, in the template's order (the table of metrics,
+``kg/lexicon/metric_table.toml``; how the text and the tables are laid out around them:
+``kg/lexicon/template.json``).
 A row's cells come from the reader's table grid when the document has one (PDF, Word,
 HTML), so a blank cell, "/" and a printed 0 stay apart and each figure keeps its table,
 row and column. Where the source ran the table into text (web pages saved as text, PDF
@@ -24,8 +26,8 @@ from itertools import combinations
 from typing import Callable, Iterator, NamedTuple
 
 from kg.document import Document
-from kg.lexicon import load
-from kg.model import APPLICANTS, Evidence, Stat, Table
+from kg.lexicon import load, metric_table
+from kg.model import APPLICANTS, RECORD_METRICS, Evidence, Stat, Table
 
 # a figure with thousands separators (15,862) is one cell, never cut; a comma that does not
 # group thousands (2,46896) leaves a token no reading can use, so its cell stays empty
@@ -33,15 +35,21 @@ TOKEN = re.compile(r"\d+(?:,\d+)*(?:\.\d+)?|[/／—－\-]+")
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 MAX_SOLUTIONS = 64
-# The facts.md metrics that a standard-template report takes from its tables.
-RECORD_TABLE3 = ("applications_received", "applications_carried_over", "disclosed", "partially_disclosed",
-                 "applications_completed", "applications_carried_forward")
-RECORD_TABLE4 = ("reconsideration_total", "reconsideration_upheld", "reconsideration_corrected")
-RECORD_TABLE2 = ("rules_issued", "rules_repealed", "rules_in_force", "normative_docs_issued", "normative_docs_repealed",
-                 "normative_docs_in_force", "rules_made", "rules_published", "rules_public_total", "normative_docs_made",
-                 "normative_docs_published", "normative_docs_public_total", "licensing_decisions", "penalty_decisions",
-                 "coercion_decisions", "admin_fees_10k_yuan")
-TABLE_METRICS = RECORD_TABLE3 + RECORD_TABLE4 + ("litigation_total",) + RECORD_TABLE2
+# The template's layout, from the table of metrics: 表三's rows (key, label pattern) in order;
+# 表四's row of cells; the 表四 metrics that add up cells; per edition, 表二's rows (label
+# pattern, keys by column); the units of columns; every metric a table holds.
+_METRICS = metric_table()
+TABLE3_ROWS = [(m["key"], m["table3"]) for m in _METRICS if "table3" in m]
+TABLE4_CELLS = [m["key"] for m in sorted((m for m in _METRICS if "table4" in m), key=lambda m: m["table4"])]
+TABLE4_SUMS = [(m["key"], m["table4_sum"]) for m in _METRICS if "table4_sum" in m]
+_TABLE2: dict[str, dict[str, dict[int, str]]] = {}
+for _m in _METRICS:
+    for _edition, _place in _m.get("table2", {}).items():
+        _TABLE2.setdefault(_edition, {}).setdefault(_place["row"], {})[_place["column"]] = _m["key"]
+TABLE2_ROWS = {edition: [(label, [keys[c] for c in sorted(keys)]) for label, keys in rows.items()]
+               for edition, rows in _TABLE2.items()}
+UNITS = {m["key"]: m["unit"] for m in _METRICS if "unit" in m}
+TABLE_METRICS = frozenset(m["key"] for m in _METRICS if m.keys() & {"table2", "table3", "table4", "table4_sum"})
 
 
 @dataclass
@@ -281,11 +289,10 @@ class TemplateFigures:
 
 def extract_template(doc: Document, edition: str | None) -> TemplateFigures:
     out = TemplateFigures({}, [])
-    template = _template()
     text = doc.text
     # 表三 starts at its first row's label; 表二 lies before it
     body = make_view(text, doc.body_start, len(text))
-    t3 = re.compile(template["table3"]["rows"][0][1]).search(body.text)
+    t3 = re.compile(TABLE3_ROWS[0][1]).search(body.text)
     t3_start = body.offsets[t3.start()] if t3 else len(text)
     end_t3 = _table3(doc, t3_start, out) if t3 else t3_start
     _table4(doc, end_t3, out)
@@ -321,9 +328,8 @@ def _find_rows(view: View, rows: list[tuple[str, str]]) -> list[tuple[str, re.Ma
 
 
 def _table3(doc: Document, start: int, out: TemplateFigures) -> int:
-    template = _template()["table3"]
     view = make_view(doc.text, start, len(doc.text))
-    found = _find_rows(view, template["rows"])
+    found = _find_rows(view, TABLE3_ROWS)
     applicants = list(APPLICANTS) + [None]
     end = start
     for k, (key, m) in enumerate(found):
@@ -334,7 +340,7 @@ def _table3(doc: Document, start: int, out: TemplateFigures) -> int:
             continue
         row_span = view.span(m.start(), max(cells_end, m.end()))
         for cell, applicant in zip(cells, applicants):
-            _add(doc, out, key, cell, row_span, f"table3.{key}", applicant, record=applicant is None and key in RECORD_TABLE3)
+            _add(doc, out, key, cell, row_span, f"table3.{key}", applicant, record=applicant is None and key in RECORD_METRICS)
         end = max(end, row_span[1])
     return end
 
@@ -360,20 +366,23 @@ def _table4(doc: Document, start: int, out: TemplateFigures) -> None:
     if header_end is None:
         return
     cells_start, cells_end = _cells_span(view, header_end.end(), len(view.text))
-    cells = grid_cells(doc, view.offsets[min(cells_start, len(view.offsets) - 1)], 15)
+    n = len(TABLE4_CELLS)
+    cells = grid_cells(doc, view.offsets[min(cells_start, len(view.offsets) - 1)], n)
     if cells is None:
-        cells = read_cells(view, cells_start, cells_end, 15, TABLE4_CHECK)
+        cells = read_cells(view, cells_start, cells_end, n, TABLE4_CHECK)
     if cells is None:
         return
     row_span = view.span(head.start(), cells_end)
-    keys = [f"{block}_{result}" for block in template["blocks"] for result in template["results"]]
-    for key, cell in zip(keys, cells):
-        _add(doc, out, key, cell, row_span, f"table4.{key}", record=key in RECORD_TABLE4)
-    by_key = dict(zip(keys, cells))
-    direct, after = by_key["litigation_direct_total"], by_key["litigation_after_reconsideration_total"]
-    if direct.value is not None and after.value is not None:
-        total = Cell(direct.value + after.value, direct.start, after.end, direct.table, direct.row, direct.column)
-        _add(doc, out, "litigation_total", total, row_span, "table4.litigation_total", record=True)
+    for key, cell in zip(TABLE4_CELLS, cells):
+        _add(doc, out, key, cell, row_span, f"table4.{key}", record=key in RECORD_METRICS)
+    by_key = dict(zip(TABLE4_CELLS, cells))
+    for key, parts in TABLE4_SUMS:
+        added = [by_key[part] for part in parts]
+        values = [cell.value for cell in added if cell.value is not None]
+        if len(values) == len(added):
+            first, last = added[0], added[-1]
+            total = Cell(sum(values), first.start, last.end, first.table, first.row, first.column)
+            _add(doc, out, key, total, row_span, f"table4.{key}", record=key in RECORD_METRICS)
 
 
 def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigures) -> None:
@@ -386,7 +395,7 @@ def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigu
     short: list[tuple[list[str], re.Match, int, list[Cell], dict[int, int]]] = []
     # 表二's rows are independent of one another: each label is looked for on its own,
     # followed directly by its figures (a label in the prose is followed by words)
-    for label, metric_keys in template[edition]:
+    for label, metric_keys in TABLE2_ROWS[edition]:
         m = next((m for m in re.compile(label).finditer(view.text) if re.match(r"[\s|｜]*\d", view.text[m.end():])), None)
         if m is None:
             continue
@@ -406,7 +415,7 @@ def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigu
             continue
         row_span = view.span(m.start(), cells_end)
         for key, cell in zip(metric_keys, cells):
-            _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_TABLE2, unit=template["units"].get(key))
+            _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_METRICS, unit=UNITS.get(key))
     if short:
         _short_rows(doc, view, edition, short, out)
 
@@ -471,8 +480,8 @@ def _short_rows(doc: Document, view: View, edition: str, short, out: TemplateFig
             held = {id(r[k]) if r[k] is not None else None for r in readings}
             cell = readings[0][k]
             if len(held) == 1 and cell is not None:
-                _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_TABLE2,
-                     unit=template["units"].get(key))
+                _add(doc, out, key, cell, row_span, f"table2.{key}", record=key in RECORD_METRICS,
+                     unit=UNITS.get(key))
 
 
 class Lifted(NamedTuple):

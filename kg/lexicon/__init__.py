@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from functools import cache
 from importlib import resources
 
@@ -12,6 +13,13 @@ from importlib import resources
 def load(name: str) -> dict:
     """The parsed JSON lexicon ``kg/lexicon/NAME.json``."""
     return json.loads(resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def metric_table() -> tuple[dict, ...]:
+    """The table of metrics ``kg/lexicon/metric_table.toml``: one dict per metric, in the template's order."""
+    text = resources.files(__package__).joinpath("metric_table.toml").read_text(encoding="utf-8")
+    return tuple(tomllib.loads(text)["metric"])
 
 
 def alternation(words: list[str]) -> str:

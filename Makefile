@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install eval quality bench clean
+.PHONY: run test install eval quality bench metrics clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,9 @@ quality: $(STAMP)  # Markdown report of extraction quality per corpus, dev break
 
 bench: $(STAMP)  # figures and targets (~80 min: the 20,000-report build takes about an hour); BENCH_ARGS="--quick" for a smoke run, "--sizes 1000,20000,100000" for the full one
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+metrics: $(STAMP)  # rewrite ontology/metrics.ttl and docs/metrics.md after editing kg/lexicon/metric_table.toml
+	$(BIN)/python tools/metric_table.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

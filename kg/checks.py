@@ -148,8 +148,8 @@ def _balance(tables) -> Iterator[Failure]:
 def _appeals(tables) -> Iterator[Failure]:
     cells = {stat.metric: stat for kind, stat in tables if kind == "disclosure"}
     for block, label in APPEAL_BLOCKS.items():
-        found = [cells.get(f"{block}_{result}") for result in APPEAL_RESULTS]
-        if any(stat is None for stat in found):
+        found = [cells[key] for key in (f"{block}_{result}" for result in APPEAL_RESULTS) if key in cells]
+        if len(found) < len(APPEAL_RESULTS):
             continue
         *parts, total = found
         added = _sum(parts)

@@ -21,18 +21,8 @@ from dataclasses import dataclass
 from kg.lexicon import metric_table
 from kg.model import APPLICANTS, ReportFacts, Stat
 
-_BROADER = {metric["key"]: metric.get("broader") for metric in metric_table()}
-
-
-def _part_of(key: str | None, total: str) -> bool:
-    while key is not None and key != total:
-        key = _BROADER[key]
-    return key == total
-
-
-# 表三's outcome rows (一)-(六): the rows that are part of (七)总计
-OUTCOME_ROWS = frozenset(m["key"] for m in metric_table() if "table3" in m and m["key"] != "applications_completed"
-                         and _part_of(m["key"], "applications_completed"))
+# 表三's outcome rows (一)-(六): its rows that are part of another row (all of (七)总计)
+OUTCOME_ROWS = frozenset(m["key"] for m in metric_table() if "table3" in m and "broader" in m)
 OUTCOME_ROW_COUNT = {"2019": 19, "2021": 21}  # rows (一)-(六) as printed; (六) has three rows in 2021
 APPEAL_BLOCKS = {"reconsideration": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_reconsideration": "复议后起诉"}
 APPEAL_RESULTS = ("upheld", "corrected", "other", "pending", "total")

@@ -85,8 +85,7 @@ class Fact(Generic[T]):
     evidence: Evidence
 
 
-# The metrics of the record (facts.md, "Metrics"; record = true in the table of metrics):
-# ``kg extract`` prints these and no others.
+# The metrics of the record (facts.md; record = true in the table of metrics): kg extract prints these, no others.
 RECORD_METRICS = tuple(metric["key"] for metric in metric_table() if metric.get("record"))
 
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
 from itertools import combinations
 from typing import Callable, Iterator, NamedTuple
 
@@ -35,9 +34,7 @@ TOKEN = re.compile(r"\d+(?:,\d+)*(?:\.\d+)?|[/／—－\-]+")
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 MAX_SOLUTIONS = 64
-# The template's layout, from the table of metrics: 表三's rows (key, label pattern) in order;
-# 表四's row of cells; the 表四 metrics that add up cells; per edition, 表二's rows (label
-# pattern, keys by column); the units of columns; every metric a table holds.
+# The template's rows and columns, from the table of metrics (表二's per edition: label, keys by column)
 _METRICS = metric_table()
 TABLE3_ROWS = [(m["key"], m["table3"]) for m in _METRICS if "table3" in m]
 TABLE4_CELLS = [m["key"] for m in sorted((m for m in _METRICS if "table4" in m), key=lambda m: m["table4"])]
@@ -276,11 +273,6 @@ def _to_norm(doc: Document, source_offset: int) -> int:
 # ----------------------------------------------------------------------------- the tables
 
 
-@cache
-def _template():
-    return load("template")
-
-
 @dataclass
 class TemplateFigures:
     stats: dict[str, Stat]
@@ -355,7 +347,7 @@ def _cells_span(view: View, pos: int, limit: int) -> tuple[int, int]:
 
 
 def _table4(doc: Document, start: int, out: TemplateFigures) -> None:
-    template = _template()["table4"]
+    template = load("template")["table4"]
     view = make_view(doc.text, start, min(len(doc.text), start + 1500))
     head = re.search(template["start"], view.text)
     if not head:
@@ -366,10 +358,9 @@ def _table4(doc: Document, start: int, out: TemplateFigures) -> None:
     if header_end is None:
         return
     cells_start, cells_end = _cells_span(view, header_end.end(), len(view.text))
-    n = len(TABLE4_CELLS)
-    cells = grid_cells(doc, view.offsets[min(cells_start, len(view.offsets) - 1)], n)
+    cells = grid_cells(doc, view.offsets[min(cells_start, len(view.offsets) - 1)], 15)
     if cells is None:
-        cells = read_cells(view, cells_start, cells_end, n, TABLE4_CHECK)
+        cells = read_cells(view, cells_start, cells_end, 15, TABLE4_CHECK)
     if cells is None:
         return
     row_span = view.span(head.start(), cells_end)
@@ -380,13 +371,12 @@ def _table4(doc: Document, start: int, out: TemplateFigures) -> None:
         added = [by_key[part] for part in parts]
         values = [cell.value for cell in added if cell.value is not None]
         if len(values) == len(added):
-            first, last = added[0], added[-1]
-            total = Cell(sum(values), first.start, last.end, first.table, first.row, first.column)
+            total = Cell(sum(values), added[0].start, added[-1].end, added[0].table, added[0].row, added[0].column)
             _add(doc, out, key, total, row_span, f"table4.{key}", record=key in RECORD_METRICS)
 
 
 def _table2(doc: Document, start: int, end: int, edition: str, out: TemplateFigures) -> None:
-    template = _template()["table2"]
+    template = load("template")["table2"]
     region = doc.text[start:end]
     anchors = list(re.finditer(r"第二十条第\(一\)项", region)) or list(re.finditer(r"主动公开政府信息情况", region))
     if not anchors:
@@ -454,7 +444,7 @@ def _short_rows(doc: Document, view: View, edition: str, short, out: TemplateFig
     the columns a row lacks are among those. Figures the text states narrow them further;
     a cell counts only when every remaining reading agrees on it.
     """
-    template = _template()["table2"]
+    template = load("template")["table2"]
     missing = sum(len(keys) - len(cells) for keys, _, _, cells, _ in short)
     lifted = _lifted_columns(view, template.get("lifted", {}), edition)
     for metric_keys, m, cells_end, printed, stated in short:

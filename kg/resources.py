@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -11,6 +10,7 @@ from importlib.resources.abc import Traversable
 from rdflib import Graph, URIRef
 
 from kg.errors import ResourceError
+from kg.graphio import syntax_error
 
 ONTOLOGY = ("kg.ontology", "kg.ttl")
 SHAPES = ("kg.shapes", "kg.ttl")
@@ -42,20 +42,9 @@ def parse_turtle(text: str, shown: str) -> Graph:
     try:
         graph.parse(data=text, format="turtle")
     except Exception as error:  # rdflib raises several kinds; the user needs one line
-        line = getattr(error, "lines", None)  # rdflib's BadSyntax counts lines from 0
-        line = line + 1 if isinstance(line, int) else None
-        if line is None:
-            found = re.search(r"line (\d+)", str(error))
-            line = int(found.group(1)) if found else None
-        where = f"{shown}:{line}" if line else shown
-        raise ResourceError(where, f"broken Turtle: {_problem(error)}") from None
+        line, why = syntax_error(error)
+        raise ResourceError(f"{shown}:{line}" if line else shown, f"broken Turtle: {why}") from None
     return graph
-
-
-def _problem(error: Exception) -> str:
-    message = getattr(error, "_why", None) or str(error)
-    lines = [part.strip() for part in str(message).strip().splitlines() if part.strip()]
-    return (lines[0] if lines else type(error).__name__)[:200]
 
 
 @lru_cache(maxsize=None)

@@ -1,4 +1,4 @@
-"""Stage 4, document -> facts: every fact of facts.md, each with its evidence.
+"""Stage 4, document -> facts: every fact of docs/facts.md, each with its evidence.
 
 The stages, in order (one module each):
 

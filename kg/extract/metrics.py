@@ -1,4 +1,4 @@
-"""Metrics a report states about its own year, read from its sentences (facts.md, Metrics).
+"""Metrics a report states about its own year, read from its sentences (docs/facts.md, Metrics).
 
 Each rule describes how reports word a figure (``主动公开政府信息N条``, ``收到…申请N件``,
 ``未收到…申请`` for a zero) and keeps the sentence and the figure's offsets as evidence.

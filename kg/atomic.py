@@ -24,7 +24,7 @@ class OutputError(KgError):
     """An output that could not be written (it is left as it was)."""
 
 
-_REASONS = {
+_REASONS: dict[int | None, str] = {
     errno.ENOSPC: "no space left on the disk",
     errno.EDQUOT: "disk quota exceeded",
     errno.EFBIG: "file too large (a file-size limit, ulimit -f?)",

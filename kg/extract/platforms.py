@@ -126,7 +126,7 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
 
 def _zero_in_table(text: str, end: int) -> bool:
     m = TABLE_ROW.match(text, end)
-    return bool(m) and split_year_and_cumulative(m.group("cells")) == 0
+    return m is not None and split_year_and_cumulative(m.group("cells")) == 0
 
 
 def _context(doc: Document, sentence: Sentence) -> str:

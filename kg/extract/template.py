@@ -450,8 +450,7 @@ def _short_rows(doc: Document, view: View, edition: str, short, out: TemplateFig
     lifted = _lifted_columns(view, template.get("lifted", {}), edition)
     for metric_keys, m, cells_end, printed, stated in short:
         n = len(metric_keys)
-        accounted = lifted is not None and lifted.count == missing and lifted.width == n
-        allowed = lifted.columns if accounted else None
+        allowed = lifted.columns if lifted is not None and lifted.cells == missing and lifted.width == n else None
         readings = []
         for placed in combinations(range(n), len(printed)):
             lacking = set(range(n)) - set(placed)
@@ -479,7 +478,7 @@ class Lifted(NamedTuple):
     """The cells a converter printed apart from 表二: how many, the columns their notes name,
     and how many columns the template's row has."""
 
-    count: int
+    cells: int
     columns: set[int]
     width: int
 

@@ -133,8 +133,3 @@ def standard_output() -> Iterator[_Stdout]:
 def write_text(path: str | Path, text: str) -> None:
     with atomic_open(path) as handle:
         handle.write(text)
-
-
-def write_bytes(path: str | Path, data: bytes) -> None:
-    with atomic_open(path, "wb") as handle:
-        handle.write(data)

@@ -108,9 +108,6 @@ class Document:
             return None
         return bisect_right(self.pages, offset)
 
-    def sentences_in(self, *kinds: str) -> list[Sentence]:
-        return [s for s in self.sentences if s.section is not None and s.section.kind in kinds]
-
     @cached_property
     def _sentence_starts(self) -> list[int]:
         return [s.start for s in self.sentences]

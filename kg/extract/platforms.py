@@ -91,7 +91,7 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
     vocab = _nlp().vocab
     masked = _masked(_masked_spans(body, agency))
     found: dict[str, Fact[str]] = {}
-    for match_id, t_start, t_end in matcher(spacy_doc):
+    for match_id, t_start, _ in matcher(spacy_doc):
         word = vocab.strings[match_id]
         start = spacy_doc[t_start].idx
         end = start + len(word)

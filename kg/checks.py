@@ -138,10 +138,9 @@ def _balance(tables) -> Iterator[Failure]:
 def _appeals(tables) -> Iterator[Failure]:
     cells = {stat.metric: stat for kind, stat in tables if kind == "disclosure"}
     for block, label in APPEAL_BLOCKS.items():
-        keys = [f"{block}_{result}" for result in APPEAL_RESULTS]
-        if not all(key in cells for key in keys):
+        found = [cells.get(f"{block}_{result}") for result in APPEAL_RESULTS]
+        if any(stat is None for stat in found):
             continue
-        found = [cells[key] for key in keys]
         *parts, total = found
         added = _sum(parts)
         if added != total.value:

@@ -19,7 +19,8 @@ run: $(STAMP)
 	$(BIN)/kg validate build/examples.ttl
 	$(BIN)/kg query applications-per-year --graph build/examples.ttl
 
-test: $(STAMP)
+test: $(STAMP)  # kg's types first (mypy), then the tests
+	$(BIN)/python -m mypy kg
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)

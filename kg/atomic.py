@@ -24,7 +24,7 @@ class OutputError(KgError):
     """An output that could not be written (it is left as it was)."""
 
 
-_REASONS = {
+_REASONS: dict[int | None, str] = {
     errno.ENOSPC: "no space left on the disk",
     errno.EDQUOT: "disk quota exceeded",
     errno.EFBIG: "file too large (a file-size limit, ulimit -f?)",
@@ -133,8 +133,3 @@ def standard_output() -> Iterator[_Stdout]:
 def write_text(path: str | Path, text: str) -> None:
     with atomic_open(path) as handle:
         handle.write(text)
-
-
-def write_bytes(path: str | Path, data: bytes) -> None:
-    with atomic_open(path, "wb") as handle:
-        handle.write(data)

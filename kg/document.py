@@ -108,9 +108,6 @@ class Document:
             return None
         return bisect_right(self.pages, offset)
 
-    def sentences_in(self, *kinds: str) -> list[Sentence]:
-        return [s for s in self.sentences if s.section is not None and s.section.kind in kinds]
-
     @cached_property
     def _sentence_starts(self) -> list[int]:
         return [s.start for s in self.sentences]
@@ -197,8 +194,8 @@ def _sections(text: str, body_start: int) -> list[Section]:
         if found and not (last <= number <= last + 2):
             continue  # a numbered row of a table or list, not a section heading
         rest = text[m.end(): m.end() + 40].split("\n", 1)[0]
-        end = HEADING_END.search(rest)
-        title = rest[: end.end()] if end and end.start() < 30 else rest[:16]
+        close = HEADING_END.search(rest)
+        title = rest[: close.end()] if close and close.start() < 30 else rest[:16]
         found.append((m.start(), number, title))
         last = number
     attachment = ATTACHMENT.search(text, found[-1][0] if found else body_start)

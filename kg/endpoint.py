@@ -231,7 +231,8 @@ def push(
         headers["Authorization"] = "Basic " + base64.b64encode(f"{given[0]}:{given[1]}".encode("utf-8")).decode("ascii")
     graphs = store.all_graphs()
     end = time.monotonic() + deadline
-    sent, failures = 0, []
+    sent = 0
+    failures: list[KgError] = []
     for graph in graphs:
         left = end - time.monotonic()
         seconds = min(graph_deadline, left)

@@ -1,4 +1,4 @@
-"""Score extracted records against gold records, fact by fact (facts.md's scoring rules).
+"""Score extracted records against gold records, fact by fact (the record of docs/facts.md).
 
 Each stated fact is one unit: title, agency, year, period_start, period_end, issued,
 format, each contact field (each phone, fax, email, website on its own), each platform

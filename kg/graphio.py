@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.parsers import expat
+from xml.sax import SAXParseException
 
 from rdflib import Dataset, Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
 
 from kg.errors import GraphError, first_line
@@ -51,7 +52,8 @@ def load_graph(path: str | Path) -> Graph:
             graph.parse(**source, format=fmt, publicID=base)
             return graph
         except Exception as error:  # rdflib raises many kinds; the user needs one line
-            raise GraphError(f"{shown}{_line_of(error)}", f"not a readable {fmt} graph: {first_line(error, 200)}") from None
+            line, why = syntax_error(error)
+            raise GraphError(_at(shown, line), f"not a readable {fmt} graph: {why}") from None
 
 
 def _open_regular(path: Path, shown: str) -> BinaryIO:
@@ -69,7 +71,8 @@ def _local_jsonld(handle: BinaryIO, shown: str) -> Any:
     try:
         data = json.loads(handle.read())
     except (ValueError, RecursionError) as error:
-        raise GraphError(f"{shown}{_line_of(error)}", f"not a readable json-ld graph: {first_line(error, 200)}") from None
+        line, why = syntax_error(error)
+        raise GraphError(_at(shown, line), f"not a readable json-ld graph: {why}") from None
     reference = _context_reference(data)
     if reference is not None:
         raise GraphError(shown, f"its JSON-LD context refers to {reference[:100]!r}; kg fetches nothing: give the context inline")
@@ -125,9 +128,20 @@ def _refuse_entities(handle: BinaryIO, shown: str) -> None:
         pass  # a syntax error: rdflib's parse reports it with its line
 
 
-def _line_of(error: Exception) -> str:
-    line = getattr(error, "lines", None) or getattr(error, "lineno", None)
-    if isinstance(line, int):
-        return f":{line}"
-    m = re.search(r"line (\d+)", str(error))
-    return f":{m.group(1)}" if m else ""
+def syntax_error(error: BaseException) -> tuple[int | None, str]:
+    """Where a parser stopped (a line counted from 1, when it says) and its reason, in one line."""
+    if isinstance(error, BadSyntax):  # Turtle, TriG, N3; its ``lines`` counts from 0
+        return error.lines + 1, _first(error._why)
+    if isinstance(error, SAXParseException):  # RDF/XML, TriX; its message starts with the file's URI
+        return error.getLineNumber(), _first(error.getMessage())
+    if isinstance(error, json.JSONDecodeError):
+        return error.lineno, _first(error.msg)
+    return None, first_line(error, 200)
+
+
+def _first(text: str) -> str:
+    return first_line(Exception(text), 200)
+
+
+def _at(shown: str, line: int | None) -> str:
+    return f"{shown}:{line}" if line else shown

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ ENVIRONMENT = {field.name: f"KG_{field.name.upper()}" for field in fields(Limits
 def limits() -> Limits:
     """The limits in force: the defaults, each replaced by its environment variable when set
     to a positive number (anything else is ignored, so a typo cannot lift a bound to nothing)."""
-    values = {}
+    values: dict[str, Any] = {}  # each of its field's type, int or float
     for field in fields(Limits):
         raw = os.environ.get(ENVIRONMENT[field.name], "").strip()
         if not raw:

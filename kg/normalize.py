@@ -55,8 +55,10 @@ def is_cjk(ch: str) -> bool:
 
 
 # full-width ASCII -> ASCII, and the odd spaces -> " ": one character for one, so offsets hold
-WIDTH_FOLD = {**{o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}, **{ord(ch): " " for ch in "\u3000\u00a0\t\u2002\u2003\u2009\u200b"}}
+WIDTH_FOLD: dict[int, int | str] = {**{o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}, **{ord(ch): " " for ch in "\u3000\u00a0\t\u2002\u2003\u2009\u200b"}}
 SPACE_RUN = re.compile(" +")
+
+Chars = list[tuple[str, int]]  # the text's characters, each with its offset in the original
 
 
 def normalize(original: str) -> Normalized:
@@ -74,21 +76,21 @@ def normalize(original: str) -> Normalized:
     return Normalized(text, offsets)
 
 
-def _text(chars: list[tuple[str, int]]) -> str:
+def _text(chars: Chars) -> str:
     return "".join([c for c, _ in chars])
 
 
-def _drop_pattern(chars, pattern: re.Pattern) -> list[tuple[str, int]]:
+def _drop_pattern(chars: Chars, pattern: re.Pattern) -> Chars:
     text = _text(chars)
-    drop = set()
+    drop: set[int] = set()
     for m in pattern.finditer(text):
         drop.update(range(m.start(), m.end()))
     return [c for k, c in enumerate(chars) if k not in drop] if drop else chars
 
 
-def _drop_lines(chars) -> list[tuple[str, int]]:
+def _drop_lines(chars: Chars) -> Chars:
     text = _text(chars)
-    drop = set()
+    drop: set[int] = set()
     pos = 0
     for line in text.split("\n"):
         if PAGE_FOOTER.match(line):
@@ -97,10 +99,10 @@ def _drop_lines(chars) -> list[tuple[str, int]]:
     return [c for k, c in enumerate(chars) if k not in drop] if drop else chars
 
 
-def _squeeze_spaces(chars) -> list[tuple[str, int]]:
+def _squeeze_spaces(chars: Chars) -> Chars:
     """Remove runs of spaces next to a Chinese character; collapse other runs to one."""
     text = _text(chars)
-    drop = set()
+    drop: set[int] = set()
     for m in SPACE_RUN.finditer(text):
         prev = text[m.start() - 1] if m.start() else "\n"
         nxt = text[m.end()] if m.end() < len(text) else "\n"
@@ -109,23 +111,23 @@ def _squeeze_spaces(chars) -> list[tuple[str, int]]:
     return [c for k, c in enumerate(chars) if k not in drop] if drop else chars
 
 
-def _drop_date_spaces(chars) -> list[tuple[str, int]]:
+def _drop_date_spaces(chars: Chars) -> Chars:
     """Spaces inside a date's digits (``2 0 1 3 年``). The run of spaced digits is found first
     and the date word looked for after it: a lookahead in the pattern would make every digit
     of a long run that is no date start a scan of the rest of it."""
     text = _text(chars)
-    drop = set()
+    drop: set[int] = set()
     for m in DATE_DIGITS.finditer(text):
         if DATE_WORD.match(text, m.end()):
             drop.update(k for k in range(m.start(), m.end()) if text[k] == " ")
     return [c for k, c in enumerate(chars) if k not in drop] if drop else chars
 
 
-def _join_broken_lines(chars) -> list[tuple[str, int]]:
+def _join_broken_lines(chars: Chars) -> Chars:
     """Join a line to the next when the break falls inside a sentence."""
     text = _text(chars)
     lines = text.split("\n")
-    drop = set()
+    drop: set[int] = set()
     pos = 0
     starts = []
     for line in lines:

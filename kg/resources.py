@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -11,6 +10,7 @@ from importlib.resources.abc import Traversable
 from rdflib import Graph, URIRef
 
 from kg.errors import ResourceError
+from kg.graphio import syntax_error
 
 ONTOLOGY = "kg.ontology"  # kg.ttl, and metrics.ttl generated from the table of metrics
 SHAPES = ("kg.shapes", "kg.ttl")
@@ -42,20 +42,9 @@ def parse_turtle(text: str, shown: str) -> Graph:
     try:
         graph.parse(data=text, format="turtle")
     except Exception as error:  # rdflib raises several kinds; the user needs one line
-        line = getattr(error, "lines", None)  # rdflib's BadSyntax counts lines from 0
-        line = line + 1 if isinstance(line, int) else None
-        if line is None:
-            found = re.search(r"line (\d+)", str(error))
-            line = int(found.group(1)) if found else None
-        where = f"{shown}:{line}" if line else shown
-        raise ResourceError(where, f"broken Turtle: {_problem(error)}") from None
+        line, why = syntax_error(error)
+        raise ResourceError(f"{shown}:{line}" if line else shown, f"broken Turtle: {why}") from None
     return graph
-
-
-def _problem(error: Exception) -> str:
-    message = getattr(error, "_why", None) or str(error)
-    lines = [part.strip() for part in str(message).strip().splitlines() if part.strip()]
-    return (lines[0] if lines else type(error).__name__)[:200]
 
 
 @lru_cache(maxsize=None)
@@ -107,24 +96,56 @@ def query_text(name: str) -> str:
     return read_text(QUERIES, f"{stem}.rq")
 
 
+# What shapes a report's triples, relative to the kg package: the extraction (readers, the
+# normalised text, the document, the rules, their lexicons and data, the records and their
+# checks) and the mapping of records to RDF. A folder counts whole, every file in it, so a data
+# file added to it is covered. The rest (commands and help texts, stores, queries, the server,
+# limits, error messages) decides whether and where a report's triples go, not what they are,
+# and changing it must not re-map a store. tests/test_resources.py checks this list against
+# what kg.extract and kg.rdf import.
+MAPPING_SOURCES = (
+    "extract",
+    "readers",
+    "lexicon",
+    "data",
+    "normalize.py",
+    "document.py",
+    "model.py",
+    "checks.py",
+    "rdf.py",
+    "vocab.py",
+)
+
+
 @lru_cache(maxsize=1)
 def mapping_id() -> str:
-    """What mapped a report: a digest of the kg package's code and lexicons.
+    """What mapped a report: a digest of the kg code and data that shape its triples.
 
     Recorded with each report (``kg:mappedBy``); a store re-maps a stored report whose file is
     unchanged but whose mapping id differs, so that a newer kg's triples replace an older one's.
-    The shipped ontology, shapes and queries are not part of it: they are no report's triples.
     """
-    found, pending = [], [(files("kg"), "")]
+    return mapping_digest(files("kg"))
+
+
+def mapping_digest(package: Traversable) -> str:
+    """The mapping id of the kg package at ``package``: a digest of its :data:`MAPPING_SOURCES`."""
+    found: list[tuple[str, Traversable]] = []
+    pending: list[tuple[Traversable, str]] = []
+    for name in MAPPING_SOURCES:
+        item = package.joinpath(name)
+        if item.is_dir():
+            pending.append((item, name + "/"))
+        elif item.is_file():
+            found.append((name, item))
     while pending:
         folder, prefix = pending.pop()
         for item in folder.iterdir():
-            name = prefix + item.name
+            if item.name == "__pycache__" or item.name.startswith("."):
+                continue
             if item.is_dir():
-                if item.name != "__pycache__" and name not in ("ontology", "shapes", "queries"):
-                    pending.append((item, name + "/"))
-            elif item.name.endswith((".py", ".json", ".toml")):
-                found.append((name, item))
+                pending.append((item, prefix + item.name + "/"))
+            elif not item.name.endswith((".pyc", ".pyo")):
+                found.append((prefix + item.name, item))
     digest = hashlib.sha256()
     for name, item in sorted(found, key=lambda pair: pair[0]):
         # relative name and bytes: the same files give the same id wherever kg is installed

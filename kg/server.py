@@ -36,7 +36,7 @@ import ipaddress
 import logging
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -232,6 +232,7 @@ def create_app(engine: Engine, *, writable: bool, loopback: bool = True) -> Star
         read_only()
         kind = _media_type(request)
         body = await _body(request, WRITE_BYTES)
+        given: Mapping[str, object]  # the form's fields, or the URL's parameters
         if kind == FORM:
             form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
             texts = form.get("update", [])

@@ -123,3 +123,17 @@ def test_a_graph_file_over_the_limit_is_refused(tmp_path):
     run = run_kg("validate", path, timeout=60, env={"KG_GRAPH_MB": "1"})
     assert "KG_GRAPH_MB" in one_line_failure(run, path)
     assert run_kg("validate", path, timeout=60, env={"KG_GRAPH_MB": "3"}).returncode == 0
+
+
+@pytest.mark.parametrize("name, text, reason", [
+    ("string.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:p "x" .\n\nex:b ex:p "unterminated .\nex:c ex:p "y" .\n', "newline found in string literal"),
+    ("prefix.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:c ex:p ex:d .\nex:e ex:p nope:f .\n", 'Prefix "nope:" not bound'),
+    ("graph.trig", '@prefix ex: <http://example.org/> .\nex:g {\n  ex:a ex:p ex:b .\n  ex:c ex:p ex:d ex:e .\n}\n', "expected '.' or '}' or ']' at end of statement"),
+    ("tags.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description rdf:about="http://example.org/a">\n</rdf:RDF>\n', "mismatched tag"),
+    ("comma.jsonld", '{"@id": "http://example.org/a",\n "http://example.org/p":\n\n  [1,,2]}\n', "Expecting value"),
+])
+def test_a_broken_graph_file_names_the_line_and_the_parser_reason(tmp_path, name, text, reason):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    run = run_kg("validate", path, timeout=60)
+    assert one_line_failure(run, f"{path}:4").endswith(f"graph: {reason}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from contextlib import chdir
 import os
 import pickle
 import subprocess
@@ -44,7 +45,8 @@ def facts() -> ReportFacts:
 @pytest.fixture(scope="module")
 def extracted() -> list[ReportFacts]:
     extract = pytest.importorskip("kg.extract")
-    return [extract.extract_file(str(p.relative_to(ROOT))) for p in EXAMPLES]
+    with chdir(ROOT):  # paths relative to the repository, as the hand-built facts' source is
+        return [extract.extract_file(str(p.relative_to(ROOT))) for p in EXAMPLES]
 
 
 def expected_record(facts: ReportFacts) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from contextlib import chdir
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -30,7 +31,8 @@ def graph(facts) -> Graph:
 @pytest.fixture(scope="module")
 def extracted():
     extract = pytest.importorskip("kg.extract")
-    return [extract.extract_file(str(p.relative_to(ROOT))) for p in EXAMPLES]
+    with chdir(ROOT):  # paths relative to the repository, as the hand-built facts' source is
+        return [extract.extract_file(str(p.relative_to(ROOT))) for p in EXAMPLES]
 
 
 def obs(facts, metric: str) -> URIRef:

@@ -1,4 +1,4 @@
-"""Stage 4, document -> facts: every fact of facts.md, each with its evidence.
+"""Stage 4, document -> facts: every fact of docs/facts.md, each with its evidence.
 
 The stages, in order (one module each):
 
@@ -25,7 +25,7 @@ from kg.extract.metrics import extract_metrics
 from kg.extract.platforms import extract_platforms
 from kg.extract.statistics_table import extract_statistics_table
 from kg.extract.template import TABLE_METRICS, extract_template
-from kg.model import ReportFacts
+from kg.model import Fact, ReportFacts
 from kg.readers import read_source
 
 def extract_file(path: str | Path) -> ReportFacts:
@@ -40,7 +40,7 @@ def extract_document(doc: Document) -> ReportFacts:
     agency = agency or find_agency(doc)
     start, end = period(doc)
     if year is None and start is not None:
-        year = type(start)(int(start.value[:4]), start.evidence)
+        year = Fact(int(start.value[:4]), start.evidence)
     year = year or opening_year(doc)
     fmt, edition = report_format(doc, year.value if year else None)
     stats, restated = extract_metrics(doc)

@@ -95,13 +95,13 @@ def title_and_agency(doc: Document) -> tuple[Fact[str] | None, Fact[str] | None,
     # No heading in the body: a saved page's 标题 line stands in.
     meta_title = doc.meta.get("标题") or doc.meta.get("题目")
     if meta_title:
-        m = TITLE.fullmatch(meta_title.value.replace(" ", ""))
-        if m:
+        page = TITLE.fullmatch(meta_title.value.replace(" ", ""))
+        if page:
             ev = meta_title.evidence
-            agency_text = AGENCY_PREFIX.sub("", m.group("pre") or m.group("mid"))
+            agency_text = AGENCY_PREFIX.sub("", page.group("pre") or page.group("mid"))
             agency = Fact(agency_text, _sub_evidence(ev, "header.agency_from_page_title")) if len(agency_text) >= 2 else None
-            year = Fact(int(m.group("year")), _sub_evidence(ev, "header.year_from_page_title"))
-            return Fact(m.group(), _sub_evidence(ev, "header.page_title")), agency, year
+            year = Fact(int(page.group("year")), _sub_evidence(ev, "header.year_from_page_title"))
+            return Fact(page.group(), _sub_evidence(ev, "header.page_title")), agency, year
     return None, None, None
 
 
@@ -165,8 +165,8 @@ def issued(doc: Document, year: int | None) -> Fact[str] | None:
     for key in HEADER["issued"]["meta_keys"]:
         fact = doc.meta.get(key)
         if fact:
-            m = META_DATE.search(fact.value)
-            value = m and iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            date = META_DATE.search(fact.value)
+            value = date and iso(int(date.group(1)), int(date.group(2)), int(date.group(3)))
             if value:
                 return Fact(value, _sub_evidence(fact.evidence, f"header.page_{key}"))
     return None

@@ -1,4 +1,4 @@
-"""Metrics a report states about its own year, read from its sentences (facts.md, Metrics).
+"""Metrics a report states about its own year, read from its sentences (docs/facts.md, Metrics).
 
 Each rule describes how reports word a figure (``主动公开政府信息N条``, ``收到…申请N件``,
 ``未收到…申请`` for a zero) and keeps the sentence and the figure's offsets as evidence.
@@ -65,7 +65,7 @@ PROPOSALS_RESPECTIVELY = _re(
 )
 # 行政复议、行政诉讼均为零: one zero stated for both
 APPEALS_BOTH_ZERO = _re(r"行政复议(?:案件)?(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:数量?)?(?:均为|都为|均是|皆为)(?:零|0)(?![\d.])")
-TOTAL_AFTER = _re(r"^[^。；;]*?(?:共计|合计|总计)\s*(?P<n>\d+)\s*件")
+TOTAL_AFTER = _re(r"[^。；;]*?(?:共计|合计|总计)\s*(?P<n>\d+)\s*件")
 
 CATEGORY_BEFORE = re.compile(r"应$|其他$|其他应$|类$")
 
@@ -295,11 +295,10 @@ def _proposals(sentences: list[Sentence], out: _Collector) -> None:
         for m in NPC_FIGURE.finditer(s.text):
             if "提案" in m.group("gap"):
                 continue  # 人大代表建议和政协提案N件: one figure for two metrics
-            total = TOTAL_AFTER.match(s.text[m.end():].split("提案")[0])
+            proposals = s.text.find("提案", m.end())  # the total must come before the proposals' part
+            total = TOTAL_AFTER.match(s.text, m.end(), proposals if proposals >= 0 else len(s.text))
             if total:
-                offset = m.end()
-                out.add("npc_suggestions", s, _Shifted(total, offset), "proposals.npc_total", value=int(total.group("n")),
-                        approx=False, unit="件")
+                out.add("npc_suggestions", s, total, "proposals.npc_total", value=int(total.group("n")), approx=False, unit="件")
             else:
                 out.add("npc_suggestions", s, m, "proposals.npc")
         for pattern in CPPCC_HANDLED if "提案" in s.text else ():
@@ -324,20 +323,3 @@ def _combined_before(text: str, start: int) -> bool:
     """Whether the 提案 matched at ``start`` ends a noun phrase that names 建议 too (建议政协提案)."""
     before = clauses(text[max(0, start - 16): start])[-1]
     return bool(COMBINED_PROPOSALS.search(before + text[start: start + 8]))
-
-
-class _Shifted:
-    """A match found in a slice of a sentence, re-based to the sentence's offsets."""
-
-    def __init__(self, m: re.Match, offset: int):
-        self._m, self._offset = m, offset
-        self.re = m.re
-
-    def group(self, *args):
-        return self._m.group(*args)
-
-    def start(self, g=0):
-        return self._m.start(g) + self._offset
-
-    def end(self, g=0):
-        return self._m.end(g) + self._offset

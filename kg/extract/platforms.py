@@ -91,7 +91,7 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
     vocab = _nlp().vocab
     masked = _masked(_masked_spans(body, agency))
     found: dict[str, Fact[str]] = {}
-    for match_id, t_start, t_end in matcher(spacy_doc):
+    for match_id, t_start, _ in matcher(spacy_doc):
         word = vocab.strings[match_id]
         start = spacy_doc[t_start].idx
         end = start + len(word)
@@ -126,7 +126,7 @@ def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
 
 def _zero_in_table(text: str, end: int) -> bool:
     m = TABLE_ROW.match(text, end)
-    return bool(m) and split_year_and_cumulative(m.group("cells")) == 0
+    return m is not None and split_year_and_cumulative(m.group("cells")) == 0
 
 
 def _context(doc: Document, sentence: Sentence) -> str:

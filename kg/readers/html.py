@@ -177,7 +177,7 @@ def _header(body: LexborNode, container: LexborNode, page_title: str) -> tuple[s
     return title, issued
 
 
-def _within(node: LexborNode, ancestor: LexborNode) -> bool:
+def _within(node: LexborNode | None, ancestor: LexborNode) -> bool:
     while node is not None:
         if node.mem_id == ancestor.mem_id:
             return True

@@ -94,7 +94,7 @@ def _inflate(packed: memoryview, part: str, budget: _Budget) -> None:
     size = used = 0
     try:
         while not inflater.eof and used < len(packed):
-            piece = packed[used : used + PIECE]
+            piece: memoryview | bytes = packed[used : used + PIECE]
             used += len(piece)
             while piece and not inflater.eof:  # at the end, unconsumed_tail keeps what follows
                 out = inflater.decompress(piece, PIECE)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.errors import KgError, ResourceError, first_line
-from kg.vocab import NOT_IN_IRI
+from kg.vocab import NOT_IN_IRI, ONTOLOGY
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "json")
 HEADER_KEYS = ("title", "description", "parameters")
-ONTOLOGY = "https://w3id.org/govinfo-kg/ontology"  # the graph a store keeps kg's ontology in
 # A term the ontology describes and an extracted data graph lacks: tells whether labels are loaded.
 _ONTOLOGY_MARK = ox.NamedNode(ONTOLOGY + "#PlatformScheme")
 _HEADER_LINE = re.compile(r"#\s*([A-Za-z_]+)\s*:\s*(.*)$")

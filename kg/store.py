@@ -46,11 +46,10 @@ from rdflib.term import Node
 from kg.errors import InputError, KgError, ResourceError, first_line, printable
 from kg.model import ReportFacts
 from kg.resources import mapping_id
-from kg.vocab import DCAT, KG, KGID, NOT_IN_IRI, OA, PREFIXES
+from kg.vocab import DCAT, KG, KGID, NOT_IN_IRI, OA, ONTOLOGY, PREFIXES
 
 SHARED = str(KGID["graph/shared"])
 LINKS = str(KGID["graph/series-links"])
-ONTOLOGY = "https://w3id.org/govinfo-kg/ontology"
 SPECIAL = (SHARED, LINKS, ONTOLOGY)
 # N-Triples text per update in a batch (about 5 standard-template reports). Oxigraph holds an
 # update's parsed text and its transaction in memory: 8 MB batches took 100 MiB more than 2 MB

@@ -177,8 +177,9 @@ def _values(source: _Source, params: Mapping[str, object] | None) -> str:
 
     Not Oxigraph's ``substitutions``: they take only variables the query projects, and a
     parameter such as ``metric_key`` is not one. A closing VALUES joins the solutions of the
-    WHERE clause (Oxigraph uses it to choose where to start, as a bound variable), so a
-    parameter must be a variable of that clause (or, in a grouped query, a group key).
+    WHERE clause, so a parameter must be a variable of that clause (in a grouped query, a
+    group key). Oxigraph starts from it, as from a bound variable, unless an OPTIONAL or a
+    BIND of the outermost group stands between them.
     """
     if not params:
         return ""

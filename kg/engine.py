@@ -398,11 +398,9 @@ class _Answer:
     def _query(self, store, job: Job) -> None:
         import pyoxigraph as ox
 
-        options = {"use_default_graph_as_union": True}
-        if job.default_graphs or job.named_graphs:  # the protocol's dataset replaces the union
-            options = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs] or ox.DefaultGraph(),
-                       "named_graphs": [ox.NamedNode(g) for g in job.named_graphs] or None}
-        result = store.query(job.text, **options)
+        from kg.query import solutions
+
+        result = solutions(store, job.text, job.default_graphs, job.named_graphs)
         offered = RESULTS if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)) else TRIPLES
         media_type, name = self._negotiate(job, offered)
         format_kind = ox.QueryResultsFormat if offered is RESULTS else ox.RdfFormat
@@ -445,7 +443,7 @@ class _Answer:
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(job.body, form, base_iri=base)]
         except SyntaxError as error:
             raise _Refused(400, f"not {form.name}: {first_line(error)}") from None
-        lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+        lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
         into = "" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} "
         steps = [f"DROP SILENT {name}"] if job.kind == "PUT" else []
         if lines:

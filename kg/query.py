@@ -4,32 +4,36 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
-from rdflib.namespace import XSD
-from rdflib.plugins.sparql.sparql import AlreadyBound
+import pyoxigraph as ox
 
 from kg import resources
-from kg.errors import KgError, ResourceError
-from kg.vocab import NOT_IN_IRI
+from kg.errors import KgError, ResourceError, first_line
+from kg.vocab import NOT_IN_IRI, ONTOLOGY
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
 
 FORMATS = ("table", "csv", "json")
 HEADER_KEYS = ("title", "description", "parameters")
-# A triple the ontology has and an extracted data graph lacks: tells whether labels are loaded.
-_ONTOLOGY_MARK = URIRef("https://w3id.org/govinfo-kg/ontology#PlatformScheme")
+# A term the ontology describes and an extracted data graph lacks: tells whether labels are loaded.
+_ONTOLOGY_MARK = ox.NamedNode(ONTOLOGY + "#PlatformScheme")
 _HEADER_LINE = re.compile(r"#\s*([A-Za-z_]+)\s*:\s*(.*)$")
-_PLANNER = "kg.query.greedy_bgp"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGER = ox.NamedNode(_XSD + "integer")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -148,62 +152,41 @@ def list_queries() -> list[QueryInfo]:
 # ----------------------------------------------------------------------------- running
 
 
-def _prepare(source: _Source):
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        return prepareQuery(source.text)
-    except Exception as error:  # noqa: BLE001 - pyparsing and rdflib raise several kinds
-        line = getattr(error, "lineno", None)
-        message = str(getattr(error, "msg", "") or error).strip().splitlines()[0]
-        prefix = re.search(r"Unknown namespace prefix : (\S+)", str(error))
-        if prefix:
-            line = _first_line_with(source.text, prefix.group(1))
-            message = f"unknown prefix '{prefix.group(1)}:' (declare it with PREFIX)"
-        elif line is not None:
-            message = f"SPARQL syntax error: {message}"
-        where = f"{source.shown}:{line}" if isinstance(line, int) else source.shown
-        raise ResourceError(where, message) from None
-
-
-def _first_line_with(text: str, prefix: str) -> int | None:
-    """The first non-comment line using ``prefix:`` as a prefixed name."""
-    pattern = re.compile(rf"(?<![\w-]){re.escape(prefix)}:")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.lstrip().startswith("#") and pattern.search(line):
-            return number
-    return None
-
-
-def _term(value: object) -> Literal | URIRef:
+def _term(value: object) -> ox.NamedNode | ox.Literal:
     """A parameter value as an RDF term: integers stay integers, <iri> and http(s) IRIs become IRIs."""
-    if isinstance(value, (Literal, URIRef)):
-        return value
     if isinstance(value, bool):
-        return Literal(value)
+        return ox.Literal(value)
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
+        return ox.Literal(str(value), datatype=_XSD_INTEGER)
     text = str(value)
     if re.fullmatch(r"-?\d+", text):
-        return Literal(int(text), datatype=XSD.integer)
+        return ox.Literal(str(int(text)), datatype=_XSD_INTEGER)
     if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
+        return ox.NamedNode(text[1:-1])
     if re.match(r"https?://", text):
-        return URIRef(text)
-    return Literal(text)
+        return ox.NamedNode(text)
+    return ox.Literal(text)
 
 
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^<>\s]*)>", re.I)
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_][\w.-]*$")
 
 
-def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str, Literal | URIRef]:
+def _values(source: _Source, params: Mapping[str, object] | None) -> str:
+    """The query's parameters as the VALUES clause that SPARQL allows at the end of a query.
+
+    Not Oxigraph's ``substitutions``: they take only variables the query projects, and a
+    parameter such as ``metric_key`` is not one. A closing VALUES joins the solutions of the
+    WHERE clause, so a parameter must be a variable of that clause (in a grouped query, a
+    group key). Oxigraph starts from it, as from a bound variable, unless an OPTIONAL or a
+    BIND of the outermost group stands between them.
+    """
     if not params:
-        return {}
+        return ""
     info = _info(source)
     declared = [name for name, _ in info.parameters]
     kinds = dict(info.kinds)
-    out = {}
+    terms = {}
     for name, value in params.items():
         if name not in declared:
             takes = ", ".join(declared) if declared else "none"
@@ -214,15 +197,16 @@ def _bindings(source: _Source, params: Mapping[str, object] | None) -> dict[str,
         if kind == "integer":
             if not re.fullmatch(r"-?\d{1,18}", text):
                 raise ResourceError(source.shown, f"parameter '{name}' takes a whole number (e.g. 2023), not {text!r}")
-            out[name] = _term(int(text))
+            terms[name] = _term(int(text))
         else:
             if (text.startswith("<") or re.match(r"https?://", text)) and NOT_IN_IRI.search(text.strip("<>")):
                 raise ResourceError(source.shown, f"parameter '{name}': {text!r} is not a valid IRI (no spaces, <, >, quotes or braces)")
-            out[name] = _named(source, name, kind[:-1], value) if kind is not None else _term(value)
-    return out
+            terms[name] = _named(source, name, kind[:-1], value) if kind is not None else _term(value)
+    names = sorted(terms)
+    return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(terms[n]) for n in names)}) }}\n"
 
 
-def _named(source: _Source, name: str, prefix: str, value: object) -> URIRef:
+def _named(source: _Source, name: str, prefix: str, value: object) -> ox.NamedNode:
     """The IRI a namespaced parameter's value names: ``key``, ``prefix:key`` or the full IRI.
 
     When kg's ontology declares terms in that namespace, the IRI must be one of them: a
@@ -233,144 +217,175 @@ def _named(source: _Source, name: str, prefix: str, value: object) -> URIRef:
         raise ResourceError(source.shown, f"parameter '{name}' names values in '{prefix}:', which the query does not declare")
     text = str(value).strip()
     term = _term(text)
-    if isinstance(term, URIRef):
-        iri = term
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
     else:
         local = text[len(prefix) + 1:] if text.startswith(prefix + ":") else text
         if not _LOCAL_NAME.match(local):
             raise ResourceError(source.shown, f"parameter '{name}' takes a name such as {prefix}:… or its part after '{prefix}:', not {text!r}")
-        iri = URIRef(namespace + local)
+        iri = namespace + local
     known = {s for s in resources.ontology_subjects() if s.startswith(namespace)}
-    if known and str(iri) not in known:
+    if known and iri not in known:
         names = sorted(s[len(namespace):] for s in known)
-        close = difflib.get_close_matches(str(iri)[len(namespace):], names, n=3)
+        close = difflib.get_close_matches(iri[len(namespace):], names, n=3)
         hint = f"did you mean {' or '.join(close)}?" if close else f"e.g. {', '.join(names[:4])}, …"
         raise ResourceError(source.shown, f"parameter '{name}': {text!r} is not a known {prefix}: name ({hint})")
-    return iri
+    return ox.NamedNode(iri)
 
 
-def _with_ontology(graph: Graph) -> Graph:
-    if (_ONTOLOGY_MARK, None, None) in graph:
-        return graph
-    return ReadOnlyGraphAggregate([graph, resources.ontology_graph()])
+def graph_store(graph: Graph, with_ontology: bool = True) -> ox.Store:
+    """An in-memory Oxigraph store holding ``graph`` (and, unless it has it, kg's ontology).
 
-
-def to_python(term: object) -> object:
-    """A result cell as a plain value: int, Decimal, float, bool, date, str or None."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return str(term) if isinstance(value, Literal) else value
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-class _Planner:
-    """Evaluates basic graph patterns choosing the next triple pattern from the bindings so far.
-
-    rdflib fixes the order of a group's patterns once, from the query text alone, which turns
-    several observation patterns into a cross product. This planner estimates, per predicate, how
-    many triples a pattern matches with its subject or object bound, and always takes the cheapest
-    pattern next (rdflib's CUSTOM_EVALS hook, installed only while :func:`run_query` runs).
+    Laid out as a store that :mod:`kg.store` writes: the data in the default graph, the
+    ontology in its own named graph, so a query sees the same union on both.
     """
-
-    def __init__(self) -> None:
-        self._stats: dict[object, tuple[int, float, float]] = {}
-
-    def _fanout(self, graph, predicate) -> tuple[int, float, float]:
-        if predicate not in self._stats:
-            count, subjects, objects = 0, set(), set()
-            for s, _p, o in graph.triples((None, predicate, None)):
-                count += 1
-                subjects.add(s)
-                objects.add(o)
-            self._stats[predicate] = (count, count / max(len(subjects), 1), count / max(len(objects), 1))
-        return self._stats[predicate]
-
-    def _cost(self, ctx, triple) -> float:
-        s, p, o = (ctx[term] for term in triple)
-        if s is not None and o is not None and isinstance(p, URIRef):
-            return 0.0
-        if not isinstance(p, URIRef):  # a variable predicate or a property path
-            return 1e6 if s is not None or o is not None else 1e9
-        count, per_subject, per_object = self._fanout(ctx.graph, p)
-        if s is not None:
-            return per_subject
-        if o is not None:
-            return per_object
-        return float(count)
-
-    def bgp(self, ctx, triples: list) -> Iterator:
-        if not triples:
-            yield ctx.solution()
-            return
-        best = min(range(len(triples)), key=lambda i: (self._cost(ctx, triples[i]), i))
-        s, p, o = triples[best]
-        rest = triples[:best] + triples[best + 1 :]
-        _s, _p, _o = ctx[s], ctx[p], ctx[o]
-        for ss, sp, so in ctx.graph.triples((_s, _p, _o)):
-            c = ctx.push() if None in (_s, _p, _o) else ctx
-            if _s is None:
-                c[s] = ss
-            try:
-                if _p is None:
-                    c[p] = sp
-                if _o is None:
-                    c[o] = so
-            except AlreadyBound:
-                continue
-            yield from self.bgp(c, rest)
-
-    def evaluate(self, ctx, part):
-        if part.name != "BGP":
-            raise NotImplementedError
-        return self.bgp(ctx, list(part.triples))
+    db = ox.Store()
+    db.extend(_quads(graph, ox.DefaultGraph()))
+    if with_ontology and next(db.quads_for_pattern(_ONTOLOGY_MARK, None, None), None) is None:
+        db.extend(_quads(resources.ontology_graph(), ox.NamedNode(ONTOLOGY)))
+    return db
 
 
-@contextmanager
-def _planner() -> Iterator[None]:
-    from rdflib.plugins.sparql import CUSTOM_EVALS
+def _quads(graph: Graph, where: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
+    from rdflib import BNode, Literal
 
-    CUSTOM_EVALS[_PLANNER] = _Planner().evaluate
-    try:
-        yield
-    finally:
-        CUSTOM_EVALS.pop(_PLANNER, None)
+    blanks: dict[Node, ox.BlankNode] = {}  # new names: rdflib's (from RDF/XML, say) may be none in Oxigraph
+
+    def term(node: Node) -> Any:
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            return ox.Literal(str(node), datatype=ox.NamedNode(node.datatype) if node.datatype else None)
+        return blanks.setdefault(node, ox.BlankNode()) if isinstance(node, BNode) else ox.NamedNode(str(node))
+
+    for s, p, o in graph:
+        yield ox.Quad(term(s), term(p), term(o), where)
+
+
+def solutions(db: ox.Store, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Any:
+    """What Oxigraph answers to a query on ``db``; its default graph is the union of the store's
+    graphs, unless the SPARQL protocol's ``default_graphs`` / ``named_graphs`` say otherwise."""
+    if not default_graphs and not named_graphs:
+        return db.query(text, use_default_graph_as_union=True)
+    return db.query(text, default_graph=[ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph(),
+                    named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
 
 
 def run_query(
     query: str | Path,
-    graph: Graph,
+    data: ox.Store | Graph,
     params: Mapping[str, object] | None = None,
     *,
     with_ontology: bool = True,
 ) -> tuple[list[str], list[list[object]]]:
-    """Run a shipped query (by name) or a ``.rq`` file on ``graph``; return (columns, rows).
+    """Run a shipped query (by name) or a ``.rq`` file on a store or a graph; return (columns, rows).
 
     ``params`` binds the variables the query's ``# parameters:`` header declares (a value of
     digits binds an integer, ``<...>`` or ``http(s)://...`` an IRI, anything else a string).
-    With ``with_ontology`` the shipped ontology is queried alongside ``graph`` so that platform,
-    metric and unit labels resolve. Cells are plain Python values (see :func:`to_python`).
+    A graph is queried in an in-memory store (see :func:`graph_store`; ``with_ontology`` adds
+    the shipped ontology, so that platform, metric and unit labels resolve). Cells are plain
+    Python values (see :func:`cell`). An :class:`OSError` reading a store is left to the caller.
     """
     source = _load(query)
-    prepared = _prepare(source)
-    bindings = _bindings(source, params)
-    target = _with_ontology(graph) if with_ontology else graph
+    text = source.text + _values(source, params)
+    db = data if isinstance(data, ox.Store) else graph_store(data, with_ontology)
+    result = None
     try:
-        with _planner():
-            result = target.query(prepared, initBindings=bindings)
-            if result.type != "SELECT":
-                raise ResourceError(source.shown, f"only SELECT queries give rows (this is {result.type})")
-            columns = [str(var) for var in (result.vars or [])]
-            rows = [[to_python(cell) for cell in row] for row in result]
-    except KgError:
+        result = solutions(db, text)
+        if not isinstance(result, ox.QuerySolutions):
+            kind = "ASK" if isinstance(result, ox.QueryBoolean) else "CONSTRUCT"
+            raise ResourceError(source.shown, f"only SELECT queries give rows (this is {kind})")
+        columns = [variable.value for variable in result.variables]
+        with _collector_paused():
+            rows = [[cell(term) for term in solution] for solution in result]
+    except SyntaxError as error:
+        raise _syntax_error(source, error) from None
+    except (KgError, OSError):
         raise
     except Exception as error:  # noqa: BLE001 - evaluation errors: one line naming the query
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise ResourceError(source.shown, f"query failed: {first}") from None
+        raise ResourceError(source.shown, f"query failed: {first_line(error)}") from None
+    finally:
+        del result  # an error's traceback must not keep a store (and its lock) open
     return columns, rows
+
+
+_AT = re.compile(r"error at (\d+):(\d+): (?:expected one of )?(.*)", re.S)
+
+
+def _syntax_error(source: _Source, error: SyntaxError) -> ResourceError:
+    """Oxigraph's syntax error as one line naming the query file and line."""
+    found = _AT.match(str(error))
+    if not found:
+        return ResourceError(source.shown, f"SPARQL syntax error: {first_line(error)}")
+    lines = source.text.splitlines()
+    line, column = min(int(found.group(1)), len(lines)), int(found.group(2))
+    prefix = re.search(r"([A-Za-z][\w.-]*)?:[^\s:]*$", lines[line - 1][: column - 1]) if "Prefix not found" in found.group(3) else None
+    if prefix:
+        return ResourceError(f"{source.shown}:{line}", f"unknown prefix '{prefix.group(1) or ''}:' (declare it with PREFIX)")
+    return ResourceError(f"{source.shown}:{line}", f"SPARQL syntax error: {found.group(3).splitlines()[0][:300]}")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a query's rows are built: each of the
+    collections that tens of thousands of new row lists set off walks every live object (a
+    tenth to a quarter of a 20,000-row query's time). The rows hold no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _day(text: str) -> object:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # a time zone, or 2023-02-30: the text as written
+        return text
+
+
+def _moment(text: str) -> object:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def _number(kind: type) -> Callable[[str], object]:
+    def convert(text: str) -> object:
+        try:
+            return kind(text)
+        except (ValueError, ArithmeticError):  # not a number of its type: the text as written
+            return text
+    return convert
+
+
+# a literal's datatype -> its lexical form as a Python value (any other literal: its text)
+_VALUES: dict[str, Callable[[str], object]] = {
+    _XSD + "boolean": lambda text: {"true": True, "1": True, "false": False, "0": False}.get(text, text),
+    _XSD + "date": _day,
+    _XSD + "dateTime": _moment,
+    _XSD + "decimal": _number(Decimal),
+    **{_XSD + t: _number(float) for t in ("double", "float")},
+    **{_XSD + t: _number(int) for t in (
+        "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long", "int",
+        "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")},
+}
+
+
+def cell(term: object) -> object:
+    """A result cell as a plain value: int, Decimal, float, bool, date, datetime, str or None."""
+    kind = type(term)
+    if kind is ox.Literal:
+        convert = _VALUES.get(term.datatype.value)  # type: ignore[attr-defined]
+        return convert(term.value) if convert is not None else term.value  # type: ignore[attr-defined]
+    if kind is ox.NamedNode:
+        return term.value  # type: ignore[attr-defined]
+    if kind is ox.BlankNode:
+        return f"_:{term.value}"  # type: ignore[attr-defined]
+    return None if term is None else str(term)
 
 
 # ----------------------------------------------------------------------------- formatting

@@ -8,6 +8,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/govinfo-kg/"
+ONTOLOGY = BASE + "ontology"  # the ontology's IRI, and the graph a store keeps it in
 NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # characters an IRI may not hold (RFC 3987, SPARQL's IRIREF)
 
 

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.endpoint import oxigraph_binary
-from kg.query import list_queries, to_python
-from kg.store import _to_rdflib, open_store
+from kg.query import cell, list_queries
+from kg.store import open_store
 from tests.conftest import DEV, EXAMPLES
 from tests.hostile import Handler, local_server, stop
 
@@ -56,7 +56,7 @@ def remote_query(port: int, name: str) -> tuple[list[str], list[list[object]]]:
     with urllib.request.urlopen(request, timeout=60) as response:
         results = ox.parse_query_results(response.read(), ox.QueryResultsFormat.JSON)
     columns = [v.value for v in results.variables]
-    return columns, [[to_python(_to_rdflib(s[i])) for i in range(len(columns))] for s in results]
+    return columns, [[cell(s[i]) for i in range(len(columns))] for s in results]
 
 
 @pytest.fixture(scope="module")

@@ -23,9 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.query import to_python
+from kg.query import cell
 from kg.resources import query_text
-from kg.store import _to_rdflib, open_store
+from kg.store import open_store
 from tests.conftest import EXAMPLES
 from tests.hostile import Handler, local_server, stop
 
@@ -317,7 +317,7 @@ def remote_rows(server: Server, name: str) -> tuple[list[str], list[list[object]
     assert status == 200, body
     results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     columns = [v.value for v in results.variables]
-    return columns, [[to_python(_to_rdflib(s[i])) for i in range(len(columns))] for s in results]
+    return columns, [[cell(s[i]) for i in range(len(columns))] for s in results]
 
 
 def test_shipped_queries_answer_as_kg_query_does(server):

@@ -20,12 +20,11 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.extract import extract_file
-from kg.errors import ResourceError
 from kg.graphio import load_graph
-from kg.query import list_queries, run_query, to_python
+from kg.query import list_queries, run_query
 from kg.rdf import build_graph
 from kg.resources import mapping_id
-from kg.store import SHARED, _cell, _to_rdflib, open_store
+from kg.store import SHARED, open_store
 from kg.vocab import DCAT
 from kg.vocab import KG as KGNS
 from bench.synth import generate
@@ -103,93 +102,15 @@ def test_table_cells_keep_their_grid_positions_through_the_store(tmp_path):
 
 
 def test_every_shipped_query_answers_the_same_on_store_and_turtle(built):
+    # one engine (a Turtle file is queried in an in-memory Oxigraph store): the graphs must agree
     reports, store, ttl, _ = built
     turtle = load_graph(ttl)
+    runs = [(info.name, None) for info in list_queries()] + [("figure-evidence", {"metric_key": "applications_received", "year": 2021})]
     with open_store(store) as db:
-        for info in list_queries():
-            assert db.query(info.name) == run_query(info.name, turtle), info.name
+        for name, params in runs:
+            assert db.query(name, params) == run_query(name, turtle, params), name
+        assert db.query(*runs[-1])[1]
 
-
-def test_result_cells_are_the_values_rdflib_gives():
-    # the store converts common cells itself (kg.store._cell); every kind must come out as kg.query's
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    terms = [ox.NamedNode("https://example.org/a"), ox.BlankNode("b0"), ox.Literal("公开"), ox.Literal("公开", language="zh"),
-             *(ox.Literal(v, datatype=ox.NamedNode(xsd + t)) for t, v in [
-                 ("integer", "42"), ("integer", "-7"), ("integer", "007"), ("integer", "4.5"), ("nonNegativeInteger", "3"),
-                 ("boolean", "true"), ("boolean", "0"), ("decimal", "1.50"), ("double", "2.5E3"),
-                 ("date", "2023-12-31"), ("date", "2023-02-30"), ("date", "2023-12-31Z"), ("gYear", "2023")])]
-    for term in terms:
-        expected = to_python(_to_rdflib(term))
-        assert _cell(term) == expected and type(_cell(term)) is type(expected), term
-    assert _cell(None) is None
-
-
-def test_query_parameters_bind_the_same_on_store_and_turtle(built):
-    # metric_key is not a projected column: Oxigraph's substitutions would refuse it
-    reports, store, ttl, _ = built
-    turtle = load_graph(ttl)
-    params = {"metric_key": "applications_received"}
-    with open_store(store) as db:
-        columns, rows = db.query("figure-evidence", params)
-        assert rows and {row[columns.index("metric")] for row in rows} == {"applications_received"}
-        assert (columns, rows) == run_query("figure-evidence", turtle, params)
-        year = rows[0][columns.index("year")]
-        _, of_year = db.query("figure-evidence", {**params, "year": year})
-        assert of_year == [row for row in rows if row[columns.index("year")] == year]
-
-
-def test_a_broken_query_on_a_store_is_the_same_one_line_error(built, tmp_path):
-    reports, store, ttl, _ = built
-    turtle = load_graph(ttl)
-    broken = tmp_path / "broken.rq"
-    broken.write_text("# title: x\n# description: y\nSELECT ?s WHERE {\n  ?s foo:bar ?o .\n}\n", encoding="utf-8")
-    with open_store(store) as db:
-        with pytest.raises(ResourceError) as on_store:
-            db.query(broken)
-    with pytest.raises(ResourceError) as on_turtle:
-        run_query(broken, turtle)
-    assert str(on_store.value) == str(on_turtle.value) == f"{broken}:4: unknown prefix 'foo:' (declare it with PREFIX)"
-
-
-
-ORDERED = """# title: ordered
-# description: every kind of sort key
-PREFIX kg: <https://w3id.org/govinfo-kg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX kgr: <https://w3id.org/govinfo-kg/record/>
-SELECT ?agency ?year ?issued ?received ?report ?approx
-WHERE {
-  ?report kg:reportYear ?year ; dcterms:publisher ?agency_iri .
-  ?agency_iri skos:prefLabel ?agency .
-  OPTIONAL { ?report dcterms:issued ?issued }
-  OPTIONAL { ?report kgr:applications_received ?received }
-  OPTIONAL { ?obs kg:sourceReport ?report ; kg:approximate ?approx }
-}
-ORDER BY %s
-"""
-
-
-@pytest.mark.parametrize("keys", [
-    "?agency ?year ?received ?approx ?report",  # strings in Chinese, numbers, booleans, IRIs
-    "DESC(?received) ?issued ?report ?approx",  # unbound cells first, and last when descending
-    "DESC(?year) DESC(?agency) ?issued ?report ?approx",
-    "?mixed ?agency ?year ?report ?approx",  # IRIs and strings in one key: the store sorts
-    "?agency_iri ?year ?report ?approx",  # a key that is not a column: the store sorts
-])
-def test_rows_are_ordered_as_sparql_orders_them(built, tmp_path, keys):
-    # kg sorts a store's rows itself for a closing ORDER BY of columns (kg.store._sort_rows)
-    reports, store, ttl, _ = built
-    query = tmp_path / "ordered.rq"
-    text = ORDERED % keys
-    if "?mixed" in keys:
-        text = text.replace("SELECT ?agency", "SELECT ?mixed ?agency").replace(
-            "  ?agency_iri skos:prefLabel ?agency .", "  ?agency_iri skos:prefLabel ?agency .\n  BIND(IF(?year > 2015, ?agency_iri, ?agency) AS ?mixed)")
-    query.write_text(text, encoding="utf-8")
-    with open_store(store) as db:
-        columns, rows = db.query(query)
-    assert len(rows) > 20 and (columns, rows) == run_query(query, load_graph(ttl))
-    assert any(row[columns.index("received")] is None for row in rows)
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_cli_query_prints_the_same_on_store_and_turtle(built, fmt):

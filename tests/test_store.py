@@ -158,13 +158,14 @@ PREFIX kg: <https://w3id.org/govinfo-kg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX kgr: <https://w3id.org/govinfo-kg/record/>
+PREFIX qb: <http://purl.org/linked-data/cube#>
 SELECT ?agency ?year ?issued ?received ?report ?approx
 WHERE {
   ?report kg:reportYear ?year ; dcterms:publisher ?agency_iri .
   ?agency_iri skos:prefLabel ?agency .
   OPTIONAL { ?report dcterms:issued ?issued }
   OPTIONAL { ?report kgr:applications_received ?received }
-  OPTIONAL { ?obs kg:sourceReport ?report ; kg:approximate ?approx }
+  OPTIONAL { ?slice kg:sourceReport ?report ; qb:observation ?obs . BIND(EXISTS { ?obs kg:approximate true } AS ?approx) }
 }
 ORDER BY %s
 """

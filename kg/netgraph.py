@@ -91,7 +91,7 @@ def to_networkx(rdf_graph: Graph, *, with_ontology: bool = True) -> nx.MultiDiGr
     g = rdf_graph
     out = nx.MultiDiGraph()
     reports = sorted({s for s in g.subjects(REPORT_YEAR, None) if isinstance(s, URIRef)}, key=str)
-    agencies = {s for s in g.subjects(RDF.type, ORG.Organization) if isinstance(s, URIRef)}
+    agencies = {s for s in g.subjects(RDF.type, ORG.FormalOrganization) if isinstance(s, URIRef)}
     agencies |= {a for r in reports for a in g.objects(r, DCTERMS.publisher) if isinstance(a, URIRef)}
     for agency in sorted(agencies, key=str):
         out.add_node(str(agency), kind="agency", label=_zh_label(g, agency) or _tail(str(agency)))

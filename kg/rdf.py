@@ -32,7 +32,6 @@ from kg.vocab import (
     KGA,
     KGID,
     KGM,
-    KGO,
     KGP,
     KGR,
     KGU,
@@ -149,16 +148,26 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     """The triples of one report, one by one (a pure function; a triple may come twice).
 
     Why not a Graph: the store formats them straight into its update (in the extraction
-    workers), and building an rdflib Graph of ~2,400 triples per report only to read it back
+    workers), and building an rdflib Graph of ~1,500 triples per report only to read it back
     cost more than the extraction itself.
+
+    Each thing is said once (docs/mapping.md): the dimensions a report fixes (agency, year, the
+    report itself, 表三's applicant column) on a qb:Slice rather than on each observation; a
+    sentence's quote, position, page and table row on one node shared by every figure read
+    from it; no triple that the standards' own rules imply (an observation's type from
+    qb:observation, a false kg:approximate from its absence).
     """
     report = report_iri(facts)
     dist = file_iri(facts.sha256)
+    sentences = _Sentences(report, dist)
 
     def evidence(holder: URIRef, key: str, ev: Evidence) -> Iterator[Triple]:
+        """A header or contact fact's evidence: its own node (the fact key and what is specific
+        to the value) derived from the shared sentence."""
         node = URIRef(f"{report}/evidence/{evidence_slug(key)}")
         yield holder, PROV.wasDerivedFrom, node
-        yield from _evidence(node, dist, key, ev)
+        yield node, DCTERMS.identifier, Literal(key)
+        yield from sentences.reading(node, ev)
 
     yield report, RDF.type, DCAT.Dataset
     yield report, RDF.type, SCHEMA.Report
@@ -175,8 +184,7 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     if facts.agency is not None:
         name = facts.agency.value
         agency, series = agency_iri(name), series_iri(name)
-        yield agency, RDF.type, ORG.Organization
-        yield agency, RDF.type, ORG.FormalOrganization
+        yield agency, RDF.type, ORG.FormalOrganization  # org:Organization by ORG's subclass axiom
         yield agency, SKOS.prefLabel, Literal(agency_key(name), lang="zh")
         yield series, RDF.type, DCAT.DatasetSeries
         yield series, DCTERMS.publisher, agency
@@ -198,8 +206,7 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
 
     if facts.period_start is not None or facts.period_end is not None:
         span = URIRef(f"{report}/period")
-        yield report, DCTERMS.temporal, span
-        yield span, RDF.type, DCTERMS.PeriodOfTime
+        yield report, DCTERMS.temporal, span  # a dcterms:PeriodOfTime by the property's range
         for key, prop in (("period_start", DCAT.startDate), ("period_end", DCAT.endDate)):
             fact: Fact[str] | None = getattr(facts, key)
             if fact is not None:
@@ -221,39 +228,127 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     if not facts.contact.is_empty():
         yield from _contact(report, facts, evidence)
 
-    def observation(obs: URIRef, dataset: URIRef, stat: Stat, key: str) -> Iterator[Triple]:
-        yield obs, RDF.type, QB.Observation
-        yield obs, QB.dataSet, dataset
-        if agency is not None:
-            yield obs, KG.agency, agency
-        if period is not None:
-            yield obs, SDMX_DIM.refPeriod, period
+    slices: set[URIRef] = set()
+
+    def observation(obs: URIRef, dataset: URIRef, stat: Stat) -> Iterator[Triple]:
+        # the report's slice of the data set fixes agency, year and report (and 表三's applicant
+        # column): the Data Cube normalization algorithm (W3C Data Cube, section 10) copies them,
+        # qb:dataSet and the type qb:Observation down to each observation
+        slice_ = _slice_iri(report, dataset, stat.applicant)
+        if slice_ not in slices:
+            slices.add(slice_)
+            yield dataset, QB.slice, slice_
+            yield slice_, QB.sliceStructure, KG.applicantSlice if stat.applicant is not None else KG.reportSlice
+            if agency is not None:
+                yield slice_, KG.agency, agency
+            if period is not None:
+                yield slice_, SDMX_DIM.refPeriod, period
+            yield slice_, KG.sourceReport, report
+            if stat.applicant is not None:
+                yield slice_, KG.applicantType, KGA[stat.applicant]
+        yield slice_, QB.observation, obs
         yield obs, KG.metric, KGM[stat.metric]
-        if stat.applicant is not None:
-            yield obs, KG.applicantType, KGA[stat.applicant]
         yield obs, SDMX_MEASURE.obsValue, value_literal(stat.value)
         if stat.unit:
             yield obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]
-        yield obs, KG.approximate, Literal(bool(stat.approx))
-        yield obs, KG.sourceReport, report
-        if dataset == KG.disclosureStats:
-            # and from the report to it, as Wikidata's p: links an item to its statement: a
-            # question about one metric's figures then finds each report's in one lookup
-            yield report, KGO[stat.metric], obs
-        yield from evidence(obs, key, stat.evidence)
+        if stat.approx:
+            yield obs, KG.approximate, Literal(True)  # absent: the figure is exact
+        value = value_literal(stat.value)
+        yield from sentences.reading(obs, stat.evidence, value if value.datatype == XSD.integer else None)
 
     for metric in sorted(facts.stats):
-        yield from observation(URIRef(f"{report}/obs/{metric}"), KG.disclosureStats, facts.stats[metric], f"stats.{metric}")
+        yield from observation(URIRef(f"{report}/obs/{metric}"), KG.disclosureStats, facts.stats[metric])
         # the same figure as a direct property of the report (as Wikidata's truthy statements
         # beside its statement nodes): a question over every report's figure then reads one
         # triple per report; unit, approximation and provenance stay on the observation
         yield report, KGR[metric], value_literal(facts.stats[metric].value)
-    for stat, (obs, dataset, key) in sorted(((s, _placement(report, s)) for s in facts.observations), key=lambda p: str(p[1][0])):
+    for stat, (obs, dataset, _key) in sorted(((s, _placement(report, s)) for s in facts.observations), key=lambda p: str(p[1][0])):
         if dataset == KG.disclosureStats and stat.metric in facts.stats:
             continue  # the record already holds this metric's figure
-        yield from observation(obs, dataset, stat, key)
+        yield from observation(obs, dataset, stat)
     for failure in report_checks(facts):
         yield from _failure(report, failure)
+    yield from sentences.triples()
+
+
+def _slice_iri(report: URIRef, dataset: URIRef, applicant: str | None) -> URIRef:
+    name = str(dataset).rsplit("#", 1)[-1]
+    return URIRef(f"{report}/slice/{name}/{applicant}" if applicant is not None else f"{report}/slice/{name}")
+
+
+class _Sentences:
+    """The sentences a report's facts are read from, each said once and shared by its readings.
+
+    A sentence (a table row: the row as printed) is ``{report}/sentence/{start}-{end}``, an
+    oa:SpecificResource of the file with its quote, position, page and table row; a reading (an
+    observation, or a header fact's evidence node) is derived from it and holds what is its own:
+    the value's offsets, the table column and, unless every reading of the sentence shares it,
+    the rule (a shared rule is said once, on the sentence).
+    """
+
+    def __init__(self, report: URIRef, dist: URIRef):
+        self.report, self.dist = report, dist
+        self.seen: dict[URIRef, Evidence] = {}
+        self.rules: dict[URIRef, set[str]] = {}
+        self.readings: list[tuple[URIRef, URIRef, str]] = []
+
+    def reading(self, node: URIRef, ev: Evidence, value: Literal | None = None) -> Iterator[Triple]:
+        """A reading's own triples; an observation's kg:valueEnd only when the printed value is not
+        as long as its integer obsValue's lexical form (``201`` printed as ``201``: the end is implied)."""
+        sentence = self.node(ev)
+        self.rules.setdefault(sentence, set()).add(ev.rule)
+        self.readings.append((node, sentence, ev.rule))
+        yield node, PROV.wasDerivedFrom, sentence
+        yield node, KG.valueStart, _offset(ev.value_start)
+        if value is None or ev.value_end != ev.value_start + len(value):
+            yield node, KG.valueEnd, _offset(ev.value_end)
+        if ev.column is not None:
+            yield node, KG.tableColumn, _offset(ev.column)
+
+    def node(self, ev: Evidence) -> URIRef:
+        """``{report}/sentence/{start}-{end}``; should two different sentences have the same
+        offsets (they cannot in an extraction, whose sentence is the text between them), the
+        later ones are told apart by a count."""
+        base = f"{self.report}/sentence/{ev.start}-{ev.end}"
+        for n in range(1, len(self.seen) + 2):
+            node = URIRef(base if n == 1 else f"{base}-{n}")
+            known = self.seen.setdefault(node, ev)
+            if (known.sentence, known.page, known.table, known.row) == (ev.sentence, ev.page, ev.table, ev.row):
+                return node
+        raise AssertionError("unreachable")
+
+    def triples(self) -> Iterator[Triple]:
+        for node, sentence, rule in self.readings:
+            if len(self.rules[sentence]) > 1:
+                yield node, KG.rule, Literal(rule)
+        for sentence, ev in self.seen.items():
+            if len(self.rules[sentence]) == 1:
+                yield sentence, KG.rule, Literal(ev.rule)
+            yield from _sentence(sentence, self.dist, self.report, ev)
+
+
+def _sentence(node: URIRef, dist: URIRef, report: URIRef, ev: Evidence) -> Iterator[Triple]:
+    quote_, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
+    yield node, RDF.type, OA.SpecificResource
+    yield node, OA.hasSource, dist
+    yield node, OA.hasSelector, quote_
+    yield quote_, RDF.type, OA.TextQuoteSelector
+    yield quote_, OA.exact, Literal(ev.sentence)
+    yield node, OA.hasSelector, position
+    yield position, RDF.type, OA.TextPositionSelector
+    yield position, OA.start, _offset(ev.start)
+    yield position, OA.end, _offset(ev.end)
+    if ev.page is not None:
+        # one selector per page of the file, shared by the sentences on it
+        page = URIRef(f"{report}/page/{ev.page}")
+        yield node, OA.hasSelector, page
+        yield page, RDF.type, OA.FragmentSelector
+        yield page, DCTERMS.conformsTo, RFC3778
+        yield page, RDF.value, Literal(f"page={ev.page}")
+    if ev.table is not None:
+        yield node, KG.tableIndex, _offset(ev.table)
+    if ev.row is not None:
+        yield node, KG.tableRow, _offset(ev.row)
 
 
 def _failure(report: URIRef, failure: Failure) -> Iterator[Triple]:
@@ -261,7 +356,6 @@ def _failure(report: URIRef, failure: Failure) -> Iterator[Triple]:
     node = URIRef(f"{report}/check/{failure.key}/{failure.part}")
     yield node, RDF.type, KG.CheckFailure
     yield node, KG.check, KG[failure.check]
-    yield node, KG.sourceReport, report
     yield node, OA.hasTarget, report
     yield node, OA.motivatedBy, DQV.qualityAssessment
     yield node, OA.bodyValue, Literal(failure.message)
@@ -326,31 +420,6 @@ def _contact(report: URIRef, facts: ReportFacts, evidence) -> Iterator[Triple]:
         yield person, VCARD.fn, Literal(c.person.value)
         yield from evidence(contact, "contact.person", c.person.evidence)
 
-
-def _evidence(node: URIRef, dist: URIRef, key: str, ev: Evidence) -> Iterator[Triple]:
-    quote_, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
-    yield node, RDF.type, OA.SpecificResource
-    yield node, DCTERMS.identifier, Literal(key)
-    yield node, OA.hasSource, dist
-    yield node, OA.hasSelector, quote_
-    yield quote_, RDF.type, OA.TextQuoteSelector
-    yield quote_, OA.exact, Literal(ev.sentence)
-    yield node, OA.hasSelector, position
-    yield position, RDF.type, OA.TextPositionSelector
-    yield position, OA.start, _offset(ev.start)
-    yield position, OA.end, _offset(ev.end)
-    if ev.page is not None:
-        page = URIRef(f"{node}/page")
-        yield node, OA.hasSelector, page
-        yield page, RDF.type, OA.FragmentSelector
-        yield page, DCTERMS.conformsTo, RFC3778
-        yield page, RDF.value, Literal(f"page={ev.page}")
-    for prop, index in ((KG.tableIndex, ev.table), (KG.tableRow, ev.row), (KG.tableColumn, ev.column)):
-        if index is not None:
-            yield node, prop, _offset(index)
-    yield node, KG.valueStart, _offset(ev.value_start)
-    yield node, KG.valueEnd, _offset(ev.value_end)
-    yield node, KG.rule, Literal(ev.rule)
 
 
 # ---------------------------------------------------------------- many reports
@@ -485,19 +554,21 @@ def _record(g: Graph, report: Node) -> dict:
     channels = sorted(str(c)[len(str(KGP)):] for c in g.objects(report, KG.disclosureChannel))
 
     stats = {}
-    for obs in g.subjects(KG.sourceReport, report):
-        metric = str(g.value(obs, KG.metric))[len(str(KGM)):]
-        if metric not in RECORD_METRICS or (obs, QB.dataSet, KG.disclosureStats) not in g:
-            continue  # the record holds facts.md's metrics; the rest of the tables stay in the graph
-        value = g.value(obs, SDMX_MEASURE.obsValue)
-        unit = g.value(obs, SDMX_ATTR.unitMeasure)
-        stats[metric] = {
-            "value": int(value) if value.datatype == XSD.integer else float(value.toPython()),
-            "approx": bool(py(g.value(obs, KG.approximate))),
-            "unit": None if unit is None else str(unit)[len(str(KGU)):],
-        }
-        for node in g.objects(obs, PROV.wasDerivedFrom):
-            _read_evidence(g, node, provenance)
+    for slice_ in g.objects(KG.disclosureStats, QB.slice):
+        if (slice_, KG.sourceReport, report) not in g:
+            continue
+        for obs in g.objects(slice_, QB.observation):
+            metric = str(g.value(obs, KG.metric))[len(str(KGM)):]
+            if metric not in RECORD_METRICS:
+                continue  # the record holds facts.md's metrics; the rest of the tables stay in the graph
+            value = g.value(obs, SDMX_MEASURE.obsValue)
+            unit = g.value(obs, SDMX_ATTR.unitMeasure)
+            stats[metric] = {
+                "value": int(value) if value.datatype == XSD.integer else float(value.toPython()),
+                "approx": bool(py(g.value(obs, KG.approximate))),
+                "unit": None if unit is None else str(unit)[len(str(KGU)):],
+            }
+            provenance[f"stats.{metric}"] = _read_reading(g, obs)
 
     year = g.value(report, KG.reportYear)
     conforms = g.value(report, DCTERMS.conformsTo)
@@ -526,11 +597,26 @@ def _provenance_order(key: str) -> tuple:
 
 
 def _read_evidence(g: Graph, node: Node, out: dict) -> None:
+    """A header or contact fact's evidence, under its fact key."""
     key = g.value(node, DCTERMS.identifier)
-    if key is None:
-        return
+    if key is not None:
+        out[str(key)] = _read_reading(g, node)
+
+
+def value_end(g: Graph, node: Node) -> int:
+    """A reading's value end: kg:valueEnd, or, for an observation without one, its value start
+    plus the length of its obsValue's lexical form (see _Sentences.reading)."""
+    end = g.value(node, KG.valueEnd)
+    if end is not None:
+        return int(end)
+    return int(g.value(node, KG.valueStart)) + len(str(int(g.value(node, SDMX_MEASURE.obsValue))))
+
+
+def _read_reading(g: Graph, node: Node) -> dict:
+    """The evidence of one reading (an observation or a fact's evidence node) and its sentence."""
+    sentence = g.value(node, PROV.wasDerivedFrom)
     ev: dict = {}
-    for selector in g.objects(node, OA.hasSelector):
+    for selector in g.objects(sentence, OA.hasSelector):
         if (selector, RDF.type, OA.TextQuoteSelector) in g:
             ev["sentence"] = str(g.value(selector, OA.exact))
         elif (selector, RDF.type, OA.TextPositionSelector) in g:
@@ -540,14 +626,16 @@ def _read_evidence(g: Graph, node: Node, out: dict) -> None:
             page = str(g.value(selector, RDF.value))
             if page.startswith("page="):
                 ev["page"] = int(page[len("page="):])
-    out[str(key)] = {
+    rule = g.value(node, KG.rule) or g.value(sentence, KG.rule)  # on the sentence when all its readings share it
+    cells = {key: g.value(holder, prop) for key, holder, prop in
+             (("table", sentence, KG.tableIndex), ("row", sentence, KG.tableRow), ("column", node, KG.tableColumn))}
+    return {
         "sentence": ev.get("sentence"),
         "start": ev.get("start"),
         "end": ev.get("end"),
         "value_start": int(g.value(node, KG.valueStart)),
-        "value_end": int(g.value(node, KG.valueEnd)),
-        "rule": str(g.value(node, KG.rule)),
+        "value_end": value_end(g, node),
+        "rule": str(rule),
         **({"page": ev["page"]} if "page" in ev else {}),
-        **{key: int(g.value(node, prop)) for key, prop in (("table", KG.tableIndex), ("row", KG.tableRow), ("column", KG.tableColumn))
-           if g.value(node, prop) is not None},
+        **{key: int(value) for key, value in cells.items() if value is not None},
     }

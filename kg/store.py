@@ -130,7 +130,9 @@ def prepare(facts: ReportFacts) -> Prepared:
     for s, p, o in report_triples(facts):
         subject = str(s)
         line = f"{_n3(s)} {_n3(p)} {_n3(o)} ."
-        (own if subject == iri or subject.startswith(inside) or subject == dist else shared).append(line)
+        # a data set's qb:slice link to the report's slice is the report's own, like its subject's triples
+        mine = subject == iri or subject.startswith(inside) or subject == dist or str(o).startswith(inside)
+        (own if mine else shared).append(line)
         if p == DCAT.inSeries:
             series.add(str(o))
     return Prepared(iri, facts.source, facts.sha256, "\n".join(own), "\n".join(shared), tuple(sorted(series)), len(own) + len(shared))

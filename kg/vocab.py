@@ -29,6 +29,8 @@ class KG(DefinedNamespace):
     applicantStats: URIRef
     applicantStatsStructure: URIRef
     textFigures: URIRef
+    reportSlice: URIRef
+    applicantSlice: URIRef
     MetricScheme: URIRef
     ApplicantScheme: URIRef
     PlatformScheme: URIRef

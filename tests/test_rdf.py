@@ -98,14 +98,15 @@ def test_report_triples(facts):
     assert g.value(r, SDMX_DIM.refPeriod) == URIRef("http://reference.data.gov.uk/id/year/2018")
     period = URIRef(f"{r}/period")
     assert g.value(r, DCTERMS.temporal) == period
-    assert (period, RDF.type, DCTERMS.PeriodOfTime) in g
+    assert (period, RDF.type, DCTERMS.PeriodOfTime) not in g  # implied by dcterms:temporal's range
     assert g.value(period, DCAT.startDate) == Literal("2018-01-01", datatype=XSD.date)
     assert g.value(period, DCAT.endDate) == Literal("2018-12-31", datatype=XSD.date)
     assert g.value(r, DCTERMS.issued) == Literal("2019-03-26", datatype=XSD.date)
     assert g.value(r, DCTERMS.conformsTo) == KG.NarrativeFormat
     assert g.value(r, DCAT.inSeries) == series
     assert (series, RDF.type, DCAT.DatasetSeries) in g and g.value(series, DCTERMS.publisher) == agency
-    assert set(g.objects(agency, RDF.type)) >= {URIRef("http://www.w3.org/ns/org#Organization"), URIRef("http://www.w3.org/ns/org#FormalOrganization")}
+    # org:FormalOrganization only: org:Organization follows from ORG's subclass axiom
+    assert set(g.objects(agency, RDF.type)) == {URIRef("http://www.w3.org/ns/org#FormalOrganization")}
     assert g.value(agency, SKOS.prefLabel) == Literal("淄博市张店区机关事务服务中心", lang="zh")
     assert g.value(r, DCAT.distribution) == dist
     assert g.value(dist, DCTERMS.identifier) == Literal(facts.sha256)
@@ -161,17 +162,24 @@ def test_observations(facts):
     g = report_graph(facts)
     r = report_iri(facts)
     obs = URIRef(f"{r}/obs/proactive_total")
-    assert (obs, RDF.type, QB.Observation) in g
-    assert g.value(obs, QB.dataSet) == KG.disclosureStats
-    assert g.value(obs, KG.agency) == agency_iri(facts.agency.value)
-    assert g.value(obs, SDMX_DIM.refPeriod) == URIRef("http://reference.data.gov.uk/id/year/2018")
+    # the abbreviated Data Cube form: the report's slice holds what is the same for every figure
+    slice_ = URIRef(f"{r}/slice/disclosureStats")
+    assert set(g.objects(KG.disclosureStats, QB.slice)) == {slice_}
+    assert g.value(slice_, QB.sliceStructure) == KG.reportSlice
+    assert g.value(slice_, KG.agency) == agency_iri(facts.agency.value)
+    assert g.value(slice_, SDMX_DIM.refPeriod) == URIRef("http://reference.data.gov.uk/id/year/2018")
+    assert g.value(slice_, KG.sourceReport) == r
+    assert set(g.objects(slice_, QB.observation)) == {URIRef(f"{r}/obs/{m}") for m in facts.stats}
+    # and the observation only what is its own
+    assert set(g.predicates(obs)) == {KG.metric, SDMX_MEASURE.obsValue, SDMX_ATTR.unitMeasure, KG.approximate,
+                                      PROV.wasDerivedFrom, KG.valueStart, KG.valueEnd}
     assert g.value(obs, KG.metric) == KGM.proactive_total
     value = g.value(obs, SDMX_MEASURE.obsValue)
     assert value == Literal(150, datatype=XSD.integer) and value.datatype == XSD.integer
     assert g.value(obs, SDMX_ATTR.unitMeasure) == KGU["条"]
     assert g.value(obs, KG.approximate) == Literal(True)
-    assert g.value(obs, KG.sourceReport) == r
-    assert g.value(obs, PROV.wasDerivedFrom) == URIRef(f"{r}/evidence/proactive_total")
+    sentence = facts.stats["proactive_total"].evidence
+    assert g.value(obs, PROV.wasDerivedFrom) == URIRef(f"{r}/sentence/{sentence.start}-{sentence.end}")
 
 
 def test_printed_zero_is_an_observation_and_missing_metric_is_not(facts):
@@ -180,9 +188,9 @@ def test_printed_zero_is_an_observation_and_missing_metric_is_not(facts):
     zero = URIRef(f"{r}/obs/applications_received")
     assert g.value(zero, SDMX_MEASURE.obsValue) == Literal(0, datatype=XSD.integer)
     assert g.value(zero, SDMX_ATTR.unitMeasure) is None
-    assert g.value(zero, KG.approximate) == Literal(False)
+    assert g.value(zero, KG.approximate) is None  # exact: kg:approximate is said only when true
     assert not list(g.subjects(KG.metric, KGM.disclosed))
-    assert len(list(g.subjects(RDF.type, QB.Observation))) == len(facts.stats) == 5
+    assert len(list(g.subjects(KG.metric, None))) == len(set(g.objects(None, QB.observation))) == len(facts.stats) == 5
 
 
 def test_decimal_values(facts):
@@ -195,7 +203,9 @@ def test_decimal_values(facts):
 def test_evidence(facts):
     text = (ROOT / "examples" / "001_290b4abaa96ad801.txt").read_text(encoding="utf-8")
     g = report_graph(facts)
-    ev = URIRef(f"{report_iri(facts)}/evidence/proactive_total")
+    r = report_iri(facts)
+    obs = URIRef(f"{r}/obs/proactive_total")
+    ev = g.value(obs, PROV.wasDerivedFrom)
     assert (ev, RDF.type, OA.SpecificResource) in g
     assert g.value(ev, OA.hasSource) == URIRef(f"{BASE}id/file/{facts.sha256}")
     quote, position = URIRef(f"{ev}/quote"), URIRef(f"{ev}/position")
@@ -204,20 +214,61 @@ def test_evidence(facts):
     start, end = int(g.value(position, OA.start)), int(g.value(position, OA.end))
     assert text[start:end] == str(g.value(quote, OA.exact)) == "通过区政府门户网站我中心共累计主动公开信息150余条。"
     assert g.value(position, OA.start).datatype == XSD.nonNegativeInteger
-    assert text[int(g.value(ev, KG.valueStart)) : int(g.value(ev, KG.valueEnd))] == "150余条"
-    assert g.value(ev, KG.rule) == Literal("test.proactive_total")
-    # report-level facts have evidence too, named by their key
-    title_ev = URIRef(f"{report_iri(facts)}/evidence/title")
-    assert (report_iri(facts), PROV.wasDerivedFrom, title_ev) in g
+    # the value's offsets are the figure's own; 150余条 is longer than 150, so its end is stated
+    assert text[int(g.value(obs, KG.valueStart)) : int(g.value(obs, KG.valueEnd))] == "150余条"
+    # the only reading of its sentence: the rule is said once, on the sentence
+    assert g.value(ev, KG.rule) == Literal("test.proactive_total") and g.value(obs, KG.rule) is None
+    # report-level facts have evidence too, named by their key, derived from their sentence
+    title_ev = URIRef(f"{r}/evidence/title")
+    assert (r, PROV.wasDerivedFrom, title_ev) in g
     assert g.value(title_ev, DCTERMS.identifier) == Literal("title")
+    heading = g.value(title_ev, PROV.wasDerivedFrom)
+    assert str(g.value(URIRef(f"{heading}/quote"), OA.exact)) == facts.title.evidence.sentence
+
+
+def test_a_sentence_is_said_once(facts):
+    """Title, agency and year are read from the same heading by one rule: one quote, three
+    readings, the rule said once on the sentence."""
+    g = report_graph(facts)
+    r = report_iri(facts)
+    readings = [URIRef(f"{r}/evidence/{key}") for key in ("title", "agency", "year")]
+    sentences = {g.value(node, PROV.wasDerivedFrom) for node in readings}
+    assert len(sentences) == 1
+    (sentence,) = sentences
+    assert len(list(g.triples((None, OA.exact, None)))) == len({str(o) for o in g.objects(None, OA.exact)})
+    assert g.value(sentence, KG.rule) == Literal("test.hand")
+    assert [g.value(node, KG.rule) for node in readings] == [None] * 3
+    # the two reconsideration/litigation figures share their sentence, each with its own rule
+    both = {g.value(URIRef(f"{r}/obs/{m}"), PROV.wasDerivedFrom) for m in ("litigation_total", "reconsideration_total")}
+    assert len(both) == 1 and g.value(both.pop(), KG.rule) is None
+    assert g.value(URIRef(f"{r}/obs/litigation_total"), KG.rule) == Literal("test.litigation_total")
+
+
+def test_value_end_implied_by_an_integer_printed_as_is(facts):
+    ev = facts.stats["proactive_total"].evidence
+    shown = dataclasses.replace(ev, value_end=ev.value_start + 3)  # "150" rather than "150余条"
+    stat = dataclasses.replace(facts.stats["proactive_total"], evidence=shown)
+    g = report_graph(dataclasses.replace(facts, stats={**facts.stats, "proactive_total": stat}))
+    obs = URIRef(f"{report_iri(facts)}/obs/proactive_total")
+    assert g.value(obs, KG.valueEnd) is None
+    assert graph_to_records(g)[0]["provenance"]["stats.proactive_total"]["value_end"] == ev.value_start + 3
 
 
 def test_page_selector(facts):
     ev = dataclasses.replace(facts.title.evidence, page=3)
     g = report_graph(dataclasses.replace(facts, title=Fact(facts.title.value, ev)))
-    page = URIRef(f"{report_iri(facts)}/evidence/title/page")
+    page = URIRef(f"{report_iri(facts)}/page/3")  # one per page, shared by the sentences on it
     assert g.value(page, RDF.value) == Literal("page=3")
+    assert (page, RDF.type, OA.FragmentSelector) in g
     assert graph_to_records(g)[0]["provenance"]["title"]["page"] == 3
+
+
+def test_sentences_with_the_same_offsets_stay_apart(facts):
+    """Offsets name a sentence; two different ones at the same offsets (never from an
+    extraction) still keep their own quote."""
+    other = dataclasses.replace(facts.title.evidence, sentence="另一句")
+    g = report_graph(dataclasses.replace(facts, issued=Fact(facts.issued.value, other)))
+    assert graph_to_records(g) == [expected_record(dataclasses.replace(facts, issued=Fact(facts.issued.value, other)))]
 
 
 # ---------------------------------------------------------------- graphs of many reports
@@ -238,13 +289,13 @@ def test_agency_shared_across_reports_and_series_linked(facts):
     reports = sorted(g.subjects(RDF.type, SCHEMA.Report), key=str)
     assert len(reports) == 3
     assert {g.value(r, DCTERMS.publisher) for r in reports} == {agency}
-    assert len(set(g.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Organization")))) == 1
+    assert len(set(g.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#FormalOrganization")))) == 1
     r16, r17, r18 = (URIRef(f"{BASE}id/report/aa24d1a4c98b06fb/{y}") for y in (2016, 2017, 2018))
     assert g.value(r18, DCAT.prev) == r17 and g.value(r17, DCAT.prev) == r16 and g.value(r16, DCAT.prev) is None
     series = URIRef(f"{BASE}id/series/aa24d1a4c98b06fb")
     assert g.value(series, DCAT.first) == r16 and g.value(series, DCAT.last) == r18
     # observations of the two years share the agency IRI
-    assert {g.value(o, KG.agency) for o in g.subjects(RDF.type, QB.Observation)} == {agency}
+    assert {g.value(s, KG.agency) for s in g.objects(KG.disclosureStats, QB.slice)} == {agency}
     # link_series can be re-run without duplicating links
     before = len(g)
     link_series(g)
@@ -292,7 +343,7 @@ def test_write_turtle_is_atomic(tmp_path, facts):
     write_turtle(build_graph([facts]), target)
     first = target.read_bytes()
     broken = Graph()
-    broken.add((BNode(), RDF.type, QB.Observation))
+    broken.add((BNode(), RDF.type, QB.Slice))
     with pytest.raises(ValueError):
         write_turtle(broken, target)
     assert target.read_bytes() == first  # the old file is left as it was
@@ -407,14 +458,16 @@ def test_every_table_cell_is_an_observation_with_its_cell(template_pdf):
     for stat in table_stats:
         if stat.applicant is not None:
             obs = URIRef(f"{report}/obs/{stat.metric}/{stat.applicant}")
-            assert (obs, QB.dataSet, KG.applicantStats) in g
-            assert (obs, KG.applicantType, URIRef(f"{BASE}code/applicant/{stat.applicant}")) in g
+            slice_ = URIRef(f"{report}/slice/applicantStats/{stat.applicant}")
+            assert (KG.applicantStats, QB.slice, slice_) in g
+            assert (slice_, KG.applicantType, URIRef(f"{BASE}code/applicant/{stat.applicant}")) in g
         else:
             obs = URIRef(f"{report}/obs/{stat.metric}")
-            assert (obs, QB.dataSet, KG.disclosureStats) in g
+            slice_ = URIRef(f"{report}/slice/disclosureStats")
+        assert (slice_, QB.observation, obs) in g
         assert g.value(obs, SDMX_MEASURE.obsValue).toPython() == stat.value
-        evidence = g.value(obs, PROV.wasDerivedFrom)
-        assert (int(g.value(evidence, KG.tableIndex)), int(g.value(evidence, KG.tableRow)), int(g.value(evidence, KG.tableColumn))) == (
+        row = g.value(obs, PROV.wasDerivedFrom)  # the row, shared by its cells; the column is the cell's own
+        assert (int(g.value(row, KG.tableIndex)), int(g.value(row, KG.tableRow)), int(g.value(obs, KG.tableColumn))) == (
             stat.evidence.table, stat.evidence.row, stat.evidence.column)
 
 
@@ -422,7 +475,7 @@ def test_prose_figure_of_a_table_metric_is_kept_apart(template_pdf):
     g = report_graph(template_pdf)
     report = report_iri(template_pdf)
     said = URIRef(f"{report}/text/applications_received")
-    assert (said, QB.dataSet, KG.textFigures) in g and g.value(said, SDMX_MEASURE.obsValue).toPython() == 17
+    assert (URIRef(f"{report}/slice/textFigures"), QB.observation, said) in g and g.value(said, SDMX_MEASURE.obsValue).toPython() == 17
     assert g.value(URIRef(f"{report}/obs/applications_received"), SDMX_MEASURE.obsValue).toPython() == 95
 
 

@@ -186,7 +186,7 @@ def disk_size(path: Path) -> int:
 def load_throughput(files: list[Path], store: Path, jobs: int) -> tuple[int, float]:
     """Triples per second of ReportStore.put alone (facts extracted beforehand)."""
     from kg.pipeline import iter_extract
-    from kg.store import open_store
+    from kg.store_open import open_store
 
     facts = [o for _, o in iter_extract([str(f.resolve()) for f in files], jobs=jobs) if not isinstance(o, Exception)]
     with open_store(store, create=True) as db:
@@ -207,7 +207,7 @@ SLOW_S = 5.0  # a query slower than this is timed once at that size (its p95 is 
 
 def query_latency(store: Path, size: int, repeat: int, skip: frozenset[str] = frozenset()) -> None:
     from kg.query import list_queries
-    from kg.store import open_store
+    from kg.store_open import open_store
 
     worst = 0.0
     with open_store(store) as db:
@@ -285,7 +285,7 @@ def main() -> int:
                         help="with --latency: queries not to time without parameters (comma-separated names), e.g. figure-evidence")
     args = parser.parse_args()
     if args.latency is not None:
-        from kg.store import open_store
+        from kg.store_open import open_store
 
         with open_store(args.latency) as db:
             size = len(db.report_graphs())

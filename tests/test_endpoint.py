@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.endpoint import oxigraph_binary
 from kg.query import list_queries, to_python
-from kg.store import _to_rdflib, open_store
+from kg.store import _to_rdflib
+from kg.store_open import open_store
 from tests.conftest import DEV, EXAMPLES
 from tests.hostile import Handler, local_server, stop
 

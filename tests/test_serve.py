@@ -25,7 +25,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.query import to_python
 from kg.resources import query_text
-from kg.store import _to_rdflib, open_store
+from kg.store import _to_rdflib
+from kg.store_open import open_store
 from tests.conftest import EXAMPLES
 from tests.hostile import Handler, local_server, stop
 

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
-from kg.rdf import build_graph, report_graph, report_iri
+from kg.rdf import report_graph, report_iri
+from kg.writer import build_graph
 from kg.validate import report_of, validate_graph
 from kg.vocab import DCAT, KG, KGM, KGR, KGO, QB, RDF, SDMX_MEASURE, VCARD
 from rdf_fixtures import ROOT, hand_built_001, other_year

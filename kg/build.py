@@ -169,6 +169,6 @@ def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: in
             setattr(result, outcome, getattr(result, outcome) + 1)
             result.written[report.source] = About(report.agency, report.year, report.kind, report.figures)
     result.added -= len(unstored)  # buffered, then refused by the store
-    for error in unstored:
-        result.written.pop(error.path, None)
+    for refused in unstored:
+        result.written.pop(refused.path, None)
     result.failures += unstored

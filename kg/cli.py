@@ -18,7 +18,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Iterator, NoReturn, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -34,6 +33,10 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (MemoryError, 2),
     (RecursionError, 2),
 )
+
+
+# the command line's own exceptions (exit, abort, usage error): Click ends a command with them
+_OWN = (typer.Exit, typer.Abort, *typer.BadParameter.__mro__[1:3])
 
 
 def exit_code(error: BaseException) -> int:
@@ -56,10 +59,10 @@ class _Commands(TyperGroup):
     never a traceback. (Click itself ends a command whose pipe was closed, ``kg extract | head``,
     quietly.)"""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+        except _OWN:
             raise
         except Exception as error:  # noqa: BLE001 - the one place errors become exit codes
             code = exit_code(error)
@@ -306,7 +309,7 @@ def _load_source(graph: Optional[Path], store: Optional[Path], what: str):
             return to_graph(db)
     from kg.graphio import load_graph
 
-    return load_graph(graph)
+    return load_graph(graph)  # type: ignore[arg-type]  # (one of the two is given)
 
 
 @app.command()
@@ -514,8 +517,13 @@ def push(
     from kg.store_open import open_store
 
     with open_store(store, read_only=True) as db, _progress("pushing") as show:
-        total, done = len(db.all_graphs()), []
-        sent, failures = push_graphs(db, endpoint, lambda graph: done.append(graph) or show(len(done), total), deadline, graph_deadline)
+        total, done = len(db.all_graphs()), [0]
+
+        def pushed(_graph: str) -> None:
+            done[0] += 1
+            show(done[0], total)
+
+        sent, failures = push_graphs(db, endpoint, pushed, deadline, graph_deadline)
     _failed(failures, {})
     typer.echo(f"pushed {sent} graphs to {public_url(endpoint)}" + (f", {len(failures)} refused (listed above)" if failures else ""))
     raise typer.Exit(1 if failures else 0)

@@ -24,7 +24,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Union
+from typing import Any, Callable, Iterable
 
 from kg.errors import InputError, KgError, printable
 from kg.model import ReportFacts
@@ -102,7 +102,7 @@ def _walk(root: Path, inputs: Inputs) -> None:
     inputs.files.extend(sorted(found, key=lambda file: Path(file).parts))
 
 
-Outcome = Union[ReportFacts, KgError]
+Outcome = Any  # a file's ReportFacts, what ``then`` made of them, or the KgError naming the file
 MAX_CHUNK = 16  # files per task: amortises the hand-off, keeps a killed run's lost work small
 IN_FLIGHT = 4  # tasks queued per worker: keeps every worker busy, bounds memory
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler

@@ -80,7 +80,9 @@ def prepare(facts: ReportFacts) -> Prepared:
 
     iri = str(report_iri(facts))
     inside, dist = iri + "/", str(file_iri(facts.sha256))
-    own, shared, series = [], [], set()
+    own: list[str] = []
+    shared: list[str] = []
+    series: set[str] = set()
     for s, p, o in report_triples(facts):
         subject = str(s)
         line = f"{_n3(s)} {_n3(p)} {_n3(o)} ."

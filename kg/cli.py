@@ -554,7 +554,3 @@ def _lookup(record: dict, key: str):
     for part in key.replace("]", "").replace("[", ".").split("."):
         value = value[int(part)] if part.isdigit() else value[part]
     return value["value"] if isinstance(value, dict) and "value" in value else value
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

@@ -55,19 +55,18 @@ def to_graph(store: ReportStore) -> Graph:
     whole graph in memory (fine for thousands of reports, not for the largest stores).
     """
     graph = Graph(bind_namespaces="none")
-    iris: dict[str, URIRef] = {}  # each IRI checked once (rdflib validates each new URIRef)
+    terms: dict[object, Node] = {}  # each term converted once: most recur (predicates, rules, offsets)
 
     def term(node: object) -> Node:
-        if isinstance(node, ox.NamedNode):
-            found = iris.get(node.value)
-            if found is None:
-                found = iris[node.value] = URIRef(node.value)
-            return found
-        return _term(node)
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = _term(node)
+        return found
 
+    add = graph.store.add  # (Graph.add checks each term's type again)
     try:
         for triple in _restored(_data_triples(store)):
-            graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
+            add((term(triple.subject), term(triple.predicate), term(triple.object)), graph)
     except OSError as error:
         raise StoreError(store.shown, f"cannot read the store: {first_line(error)}") from None
     return graph

@@ -1,19 +1,15 @@
-"""Writing reports: the one way kg writes a graph, to a store on disk or to a Turtle file.
+"""The one way kg writes a graph: reports added, replaced and removed in an Oxigraph store.
 
-A :class:`ReportWriter` adds, replaces and removes reports in an Oxigraph store and keeps the
-shared triples (agencies, series) and the series links (``dcat:prev``/``first``/``last``,
-computed here and nowhere else) in step. A store build writes into the store on disk; a Turtle
-build writes into an in-memory store through the same code, then serialises it
-(:func:`write_turtle`), so the two hold the same triples by construction.
+:class:`ReportWriter` keeps the shared triples (agencies, series) and the series links
+(``dcat:prev``/``first``/``last``, computed here and nowhere else) in step. A store build
+writes into the store on disk; a Turtle build into an in-memory store through the same code,
+then serialised (:func:`write_turtle`): the two hold the same triples by construction.
 
-Every change to one report (add, replace, remove) is ONE SPARQL Update, which Oxigraph applies
-as one transaction: the report graph, the shared triples and the series links of the agencies
-concerned change together or not at all. A build killed half-way leaves the store as it was
-before the report being written; a write error (disk full) leaves it as it was.
-
-Two files that map to the same report IRI (same agency and year): the file already written
-keeps it and the other is a failure naming both, unless the stored file is gone (a renamed or
-moved report then takes its place). A byte-identical copy is skipped.
+Every change to one report is ONE SPARQL Update, which Oxigraph applies as one transaction: a
+build killed half-way, or a write error (disk full), leaves the store as it was before the
+report being written. Two files that map to one report IRI (agency and year): the file already
+written keeps it and the other is a failure naming both, unless the stored file is gone (a
+renamed or moved report then takes its place); a byte-identical copy is skipped.
 """
 
 from __future__ import annotations
@@ -62,7 +58,6 @@ class Prepared:
     own: str  # the report graph's triples, one N-Triples line each
     shared: str  # triples about its agency and series (kept once in the shared graph)
     series: tuple[str, ...]
-    triples: int
     # what a build's summary tells of the report
     agency: str | None = None
     year: int | None = None
@@ -90,7 +85,7 @@ def prepare(facts: ReportFacts) -> Prepared:
         if p == DCAT.inSeries:
             series.add(str(o))
     return Prepared(
-        iri, facts.source, facts.sha256, "\n".join(own), "\n".join(shared), tuple(sorted(series)), len(own) + len(shared),
+        iri, facts.source, facts.sha256, "\n".join(own), "\n".join(shared), tuple(sorted(series)),
         agency=facts.agency.value if facts.agency else None,
         year=facts.year.value if facts.year else None,
         kind=facts.format + (f"-{facts.edition}" if facts.edition else ""),

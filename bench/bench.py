@@ -6,7 +6,7 @@ usage: bench.py [--sizes 1000,20000] [--reports N] [--jobs 2] [--quick] [--keep 
 On a synthetic province written from the real reports (bench/synth.py) it measures:
 - extraction throughput per core (reports per CPU-second of one process, after warm-up)
   for text, PDF and HTML inputs, and the wall-clock speed-up of ``--jobs 2`` on text;
-- with the store (kg build --store): load throughput in triples/s (ReportStore.put alone)
+- with the store (kg build --store): load throughput in triples/s (ReportWriter.put alone)
   and end to end, store size on disk, median and 95th-percentile latency of every shipped
   query at each size, the re-run after 1% of the reports changed as a ratio to the full
   build, and the peak RSS of a build (kg build in a subprocess: the build process from
@@ -184,9 +184,9 @@ def disk_size(path: Path) -> int:
 
 
 def load_throughput(files: list[Path], store: Path, jobs: int) -> tuple[int, float]:
-    """Triples per second of ReportStore.put alone (facts extracted beforehand)."""
+    """Triples per second of ReportWriter.put alone (facts extracted beforehand)."""
     from kg.pipeline import iter_extract
-    from kg.store import open_store
+    from kg.store_open import open_store
 
     facts = [o for _, o in iter_extract([str(f.resolve()) for f in files], jobs=jobs) if not isinstance(o, Exception)]
     with open_store(store, create=True) as db:
@@ -207,7 +207,7 @@ SLOW_S = 5.0  # a query slower than this is timed once at that size (its p95 is 
 
 def query_latency(store: Path, size: int, repeat: int, skip: frozenset[str] = frozenset()) -> None:
     from kg.query import list_queries
-    from kg.store import open_store
+    from kg.store_open import open_store
 
     worst = 0.0
     with open_store(store) as db:
@@ -242,7 +242,7 @@ def bench_store(work: Path, sizes: list[int], incremental: int, jobs: int, load_
     say("== store (kg build --store)")
     files = synth.generate(work / "load-corpus", load_n, "text")
     triples, seconds = load_throughput(files, work / "load-store", jobs)
-    say(f"load into the store (ReportStore.put alone): {triples / seconds:,.0f} triples/s ({triples:,} triples of {load_n} reports in {seconds:.1f} s)")
+    say(f"load into the store (ReportWriter.put alone): {triples / seconds:,.0f} triples/s ({triples:,} triples of {load_n} reports in {seconds:.1f} s)")
     for size in sorted(set(sizes) | {incremental}):
         started = time.perf_counter()
         corpus, store = work / f"corpus-{size}", work / f"store-{size}"
@@ -285,7 +285,7 @@ def main() -> int:
                         help="with --latency: queries not to time without parameters (comma-separated names), e.g. figure-evidence")
     args = parser.parse_args()
     if args.latency is not None:
-        from kg.store import open_store
+        from kg.store_open import open_store
 
         with open_store(args.latency) as db:
             size = len(db.report_graphs())

@@ -1,14 +1,14 @@
-"""The ``kg`` command line: thin wrappers over the library, one command per task.
+"""The ``kg`` command line: each command parses its options, calls the library and prints.
 
-Exit codes: 0 success; 1 some input failed, or the graph has SHACL violations;
-2 usage error, unreadable graph/query/shapes, an output that could not be written (left as it
-was), a store or endpoint that cannot be used; 3 a bug in kg. Errors are one line,
-``kg: FILE: problem``; no traceback reaches the user.
+Exit codes (one table, :data:`EXIT_CODES`): 0 success; 1 some input failed, or the graph has
+SHACL violations; 2 usage error, unreadable graph/query/shapes, an output that could not be
+written (left as it was), a store or endpoint that cannot be used; 3 a bug in kg; 128 + the
+signal's number when stopped by Ctrl-C or kill. Errors are one line, ``kg: FILE: problem``; no
+traceback reaches the user (KG_DEBUG=1 shows a bug's).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -16,39 +16,64 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Iterator, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
-from kg.errors import KgError, one_line
+from kg.errors import InputError, KgError, one_line
+from kg.readers import MEDIA_TYPES
+
+# What an error that ends a command exits with: the first class it is an instance of. Anything
+# else is a bug in kg (3).
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (InputError, 1),  # an input that cannot be read as a report
+    (KgError, 2),  # usage, graph/query/shapes files, outputs, stores, endpoints
+    (OSError, 2),  # one not foreseen
+    (MemoryError, 2),
+    (RecursionError, 2),
+)
 
 
-class _Kg(typer.Typer):
-    """The app, with a last line of defence: whatever escapes a command (an OSError not foreseen,
-    memory running out, a bug) ends as one line and an exit code, never a traceback. (Click
-    itself ends a command whose pipe was closed, ``kg extract | head``, quietly.)"""
+# the command line's own exceptions (exit, abort, usage error): Click ends a command with them
+_OWN = (typer.Exit, typer.Abort, *typer.BadParameter.__mro__[1:3])
 
-    def __call__(self, *args, **kwargs):
+
+def exit_code(error: BaseException) -> int:
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 3)
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, KgError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"{one_line(str(error.filename)) if error.filename else 'output'}: {error.strerror or error}"
+    if isinstance(error, (MemoryError, RecursionError)):
+        return f"stopped: {type(error).__name__} (an input beyond kg's limits? see README, Limits and safety)"
+    first = str(error).splitlines()[0] if str(error) else ""
+    return f"internal error: {type(error).__name__}: {first} (KG_DEBUG=1 shows where; please report it)"
+
+
+class _Commands(TyperGroup):
+    """kg's commands: whatever escapes one ends as one line and its exit code (:data:`EXIT_CODES`),
+    never a traceback. (Click itself ends a command whose pipe was closed, ``kg extract | head``,
+    quietly.)"""
+
+    def invoke(self, ctx):
         try:
-            return super().__call__(*args, **kwargs)
-        except KgError as error:
-            _err(str(error))
-            raise SystemExit(2) from None
-        except OSError as error:
-            where = one_line(str(error.filename)) if error.filename else "output"
-            _err(f"{where}: {error.strerror or error}")
-            raise SystemExit(2) from None
-        except (MemoryError, RecursionError) as error:
-            _err(f"stopped: {type(error).__name__} (an input beyond kg's limits? see README, Limits and safety)")
-            raise SystemExit(2) from None
-        except Exception as error:  # noqa: BLE001 - a bug in kg: one line for the user, the traceback with KG_DEBUG=1
-            if os.environ.get("KG_DEBUG"):
+            return super().invoke(ctx)
+        except _OWN:
+            raise
+        except Exception as error:  # noqa: BLE001 - the one place errors become exit codes
+            code = exit_code(error)
+            if code == 3 and os.environ.get("KG_DEBUG"):
                 raise
-            _err(f"internal error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} (KG_DEBUG=1 shows where; please report it)")
-            raise SystemExit(3) from None
+            _err(_message(error))
+            raise typer.Exit(code) from None
 
 
-app = _Kg(
+app = typer.Typer(
+    cls=_Commands,
     help="Build, validate and query knowledge graphs of China's annual reports on government "
     "information disclosure (政府信息公开工作年度报告).",
     no_args_is_help=True,
@@ -57,7 +82,27 @@ app = _Kg(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-Paths = Annotated[list[Path], typer.Argument(help="Report files (.txt, .md) or directories, walked recursively.", show_default=False)]
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"kg {version('kg')}")
+        except PackageNotFoundError:
+            typer.echo("kg (not installed: no version)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print kg's version and exit.")] = False,
+) -> None:
+    pass
+
+
+Paths = Annotated[list[Path], typer.Argument(
+    help=f"Report files ({' '.join(MEDIA_TYPES)}) or directories, walked recursively.", show_default=False)]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Extract over this many worker processes (0: one per core).")]
 Scheduler = Annotated[
     Optional[str],
@@ -76,85 +121,77 @@ def _err(message: str) -> None:
     typer.echo(f"kg: {one_line(message)}", err=True)
 
 
+def _usage(message: str) -> NoReturn:
+    _err(message)
+    raise typer.Exit(2)
+
+
 def _writable(*outputs: Optional[Path]) -> None:
-    """Exit 2 at once when an output can never be written (a folder, a file in the way)."""
+    """Refuse at once an output that can never be written (a folder, a file in the way)."""
     from kg.atomic import check_writable
 
-    try:
-        for output in outputs:
-            if output is not None:
-                check_writable(output)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+    for output in outputs:
+        if output is not None:
+            check_writable(output)
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
-    """A progress bar on a terminal (stderr); silent when output is redirected."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda _file: None
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on a terminal (stderr), fed (done, total); silent when output is redirected."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     rate = TextColumn("{task.fields[rate]}")
     with Progress(
         TextColumn(label), BarColumn(), MofNCompleteColumn(), rate, TimeRemainingColumn(), console=Console(stderr=True), transient=True
     ) as progress:
-        task = progress.add_task(label, total=total, rate="")
+        tasks: list[TaskID] = []
 
-        def advance(_file: str) -> None:
-            progress.advance(task)
+        def show(done: int, total: int) -> None:
+            if total < 2:
+                return
+            if not tasks:
+                tasks.append(progress.add_task(label, total=total, rate=""))
             speed = progress.tasks[0].speed
-            progress.update(task, rate=f"{speed:.1f} reports/s" if speed else "")
+            progress.update(tasks[0], completed=done, rate=f"{speed:.1f} reports/s" if speed else "")
 
-        yield advance
-        return
+        yield show
 
 
 @contextmanager
-def _workers(jobs: int, scheduler: Optional[str]) -> Iterator[tuple[int, object]]:
-    """(number of workers, executor or None) for --jobs/--scheduler; an unreachable
-    scheduler is a one-line error and exit 2."""
-    from kg.limits import limits
-    from kg.pipeline import dask_executor, default_jobs
+def _stopped_by_kill(message: str) -> Iterator[None]:
+    """SIGTERM (``kill``) stops a command as Ctrl-C does: KeyboardInterrupt unwinds it, so the
+    worker pool is shut down (no orphaned workers) and a store is closed with whole reports; then
+    ``message`` and exit 128 + the signal's number."""
+    received: list[int] = []
 
-    if scheduler is None:
-        most = limits().jobs
-        if jobs > most:
-            _err(f"--jobs {jobs}: at most {most} worker processes (KG_MAX_JOBS raises the limit)")
-            raise typer.Exit(2)
-        yield min(jobs or default_jobs(), most), None
-        return
+    def interrupt(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
     try:
-        with dask_executor(scheduler) as (executor, workers):
-            yield workers, executor
-    except KgError as error:
-        if error.path != scheduler:
-            raise
-        _err(str(error))
-        raise typer.Exit(2)
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        yield
+    except KeyboardInterrupt:
+        _err(message)
+        raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
-def _inputs(paths: list[Path]):
-    from kg.pipeline import find_inputs
-
-    inputs = find_inputs(paths)
-    if inputs.skipped:
-        kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(inputs.skipped.items()))
+def _failed(failures: list[KgError], skipped: dict[str, int]) -> None:
+    if skipped:
+        kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items()))
         typer.echo(f"skipped files of types kg does not read yet: {kinds}", err=True)
-    return inputs
-
-
-def _extract(paths: list[Path], label: str, jobs: int = 1, scheduler: Optional[str] = None):
-    from kg.pipeline import extract_batch
-
-    inputs = _inputs(paths)
-    with _workers(jobs, scheduler) as (workers, executor), _progress(len(inputs.files), label) as advance:
-        result = extract_batch(inputs.files, advance, workers, executor)
-    result.failures = inputs.missing + result.failures
-    return result
+    for failure in failures:
+        _err(str(failure))
 
 
 @app.command()
@@ -172,36 +209,15 @@ def extract(
 
     Example: kg extract examples/ -o records.jsonl --jobs 2
     """
-    from kg.atomic import atomic_open, standard_output
-    from kg.pipeline import iter_extract
+    from kg.build import extract_records
 
     _writable(output)
-    inputs = _inputs(paths)
-    failures, written = list(inputs.missing), 0
-    try:
-        with _stopped_by_kill() as received, _workers(jobs, scheduler) as (workers, executor), _progress(len(inputs.files), "extracting") as advance:
-            with atomic_open(output) if output else standard_output() as out:
-                for _file, outcome in iter_extract(inputs.files, workers, executor, advance):
-                    if isinstance(outcome, KgError):
-                        failures.append(outcome)
-                    else:
-                        out.write(json.dumps(outcome.to_record(), ensure_ascii=False) + "\n")
-                        written += 1
-    except KgError as error:  # the output could not be written: it is left as it was
-        _report_failures_list(failures)
-        _err(str(error))
-        raise typer.Exit(2)
-    except KeyboardInterrupt:
-        _err("extraction interrupted" + (f"; {output} not written" if output else ""))
-        raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
-    _report_failures_list(failures)
-    typer.echo(
-        f"extracted {written} of {written + len(failures)} reports"
-        + (f", {len(failures)} failed" if failures else "")
-        + (f" -> {output}" if output else ""),
-        err=True,
-    )
-    raise typer.Exit(1 if failures or not written else 0)
+    with _stopped_by_kill("extraction interrupted" + (f"; {output} not written" if output else "")), _progress("extracting") as show:
+        result = extract_records(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show)
+    _failed(result.failures, result.skipped)
+    failed = f", {len(result.failures)} failed" if result.failures else ""
+    typer.echo(f"extracted {result.reports} of {result.reports + len(result.failures)} reports{failed}" + (f" -> {output}" if output else ""), err=True)
+    raise typer.Exit(1 if result.failures or not result.reports else 0)
 
 
 @app.command()
@@ -230,173 +246,70 @@ def build(
 
     Example: kg build examples/ -o build/examples.ttl   (or: kg build reports/ --store build/store --prune)
     """
-    from kg.rdf import build_graph, one_per_report, write_turtle
+    from kg.build import build_turtle, grow_store
 
+    if store is not None and output is not None:
+        _usage("give -o FILE or --store DIR, not both")
+    if prune and store is None:
+        _usage("--prune needs --store DIR")
     if store is not None:
-        if output is not None:
-            _err("give -o FILE or --store DIR, not both")
-            raise typer.Exit(2)
-        _build_store(paths, store, prune, jobs, scheduler)
-    if prune:
-        _err("--prune needs --store DIR")
-        raise typer.Exit(2)
-    output = output or Path("graph.ttl")
-    _writable(output)
-    with _stopped_by_kill() as received:
-        try:
-            result = _extract(paths, "building", jobs, scheduler)
-        except KeyboardInterrupt:
-            _err(f"build interrupted; {output} not written")
-            raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
-    reports, conflicts, duplicates = one_per_report(result.reports)
-    failures = result.failures + conflicts
-    _report_failures_list(failures)
-    if not reports:
-        _err("no report could be read; nothing written")
-        raise typer.Exit(1)
-    graph = build_graph(reports)
-    try:
-        write_turtle(graph, output)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
-    typer.echo(_summary(reports, len(graph), output) + (f"; {duplicates} duplicate files skipped" if duplicates else ""))
-    if failures:
-        typer.echo(f"{len(failures)} of {result.attempted} inputs failed (listed above)", err=True)
-    raise typer.Exit(1 if failures else 0)
+        stopped = f"store {store}: build interrupted; the reports stored before are whole, the others are not in it (run again to go on)"
+        with _stopped_by_kill(stopped), _progress("storing") as show:
+            result = grow_store(paths, store, jobs=jobs, scheduler=scheduler, prune=prune, on_progress=show)
+        _failed(result.failures, result.skipped)
+        if result.remapped:
+            typer.echo(f"{result.remapped} unchanged file(s) were mapped by another version of kg: mapping them again", err=True)
+        typer.echo(
+            f"store {store}: {result.added} added, {result.replaced} replaced, {result.unchanged} unchanged"
+            + (f", {result.duplicates} duplicate files skipped" if result.duplicates else "")
+            + (f", {result.removed} removed" if prune else "")
+            + f"; {result.reports} reports, {result.triples} triples"
+        )
+        if result.gone:
+            typer.echo(f"{result.gone} stored report(s) whose files are gone are kept (--prune removes them)", err=True)
+    else:
+        output = output or Path("graph.ttl")
+        _writable(output)
+        with _stopped_by_kill(f"build interrupted; {output} not written"), _progress("building") as show:
+            result = build_turtle(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show)
+        _failed(result.failures, result.skipped)
+        if not result.reports:
+            _err("no report could be read; nothing written")
+            raise typer.Exit(1)
+        typer.echo(_summary(result) + (f"; {result.duplicates} duplicate files skipped" if result.duplicates else ""))
+    if result.failures:
+        typer.echo(f"{len(result.failures)} of {result.inputs} inputs failed (listed above)", err=True)
+    raise typer.Exit(1 if result.failures else 0)
 
 
-@contextmanager
-def _stopped_by_kill() -> Iterator[list[int]]:
-    """SIGTERM (``kill``) stops a build as Ctrl-C does: KeyboardInterrupt unwinds the build, so the
-    worker pool is shut down (no orphaned workers) and the store is closed with whole reports.
-    Yields the list the signal's number is appended to."""
-    received: list[int] = []
-
-    def interrupt(signum, frame):
-        received.append(signum)
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield received
-        return
-    try:
-        yield received
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _build_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int = 1, scheduler: Optional[str] = None) -> None:
-    """``kg build --store``: plan from file hashes, extract new and changed files, store each report.
-    Interrupted (Ctrl-C or kill), it exits 130 or 143 with the reports stored so far whole."""
-    with _stopped_by_kill() as received:
-        try:
-            _grow_store(paths, store_dir, prune, jobs, scheduler)
-        except KeyboardInterrupt:
-            _err(f"store {store_dir}: build interrupted; the reports stored before are whole, the others are not in it (run again to go on)")
-            raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
-
-
-def _grow_store(paths: list[Path], store_dir: Path, prune: bool, jobs: int, scheduler: Optional[str]) -> None:
-    from kg.pipeline import find_inputs, iter_extract
-    from kg.store import open_store, prepare
-
-    inputs = find_inputs(paths)
-    if inputs.skipped:
-        kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(inputs.skipped.items()))
-        typer.echo(f"skipped files of types kg does not read yet: {kinds}", err=True)
-    failures = list(inputs.missing)
-    counts = {"added": 0, "replaced": 0, "duplicate": 0, "removed": 0}
-    try:
-        with open_store(store_dir, create=True) as db:
-            db.refresh_ontology()
-            plan = db.plan(inputs.files)
-            if plan.remapped:
-                typer.echo(f"{len(plan.remapped)} unchanged file(s) were mapped by another version of kg: mapping them again", err=True)
-            # only a folder that was walked says a file is gone: a mistyped or unmounted input
-            # path removes nothing
-            gone = [entry for entry in plan.gone if inputs.covers(entry.path)]
-            if prune:
-                for entry in gone:
-                    db.remove(entry)
-                    counts["removed"] += 1
-            with _workers(jobs, scheduler) as (workers, executor), _progress(len(plan.load), "storing") as advance:
-                # reports are stored as they come, in input order: memory does not grow with the
-                # corpus; the workers format each report's triples (prepare), this process writes
-                with db.batch() as unstored:
-                    for _file, report in iter_extract(plan.load, workers, executor, advance, then=prepare):
-                        if isinstance(report, KgError):
-                            failures.append(report)
-                            continue
-                        try:
-                            counts[db.put_prepared(report)] += 1
-                        except KgError as error:
-                            if error.path == str(store_dir):
-                                raise
-                            failures.append(error)
-                counts["added"] -= len(unstored)  # buffered, then refused by the store
-                failures += unstored
-            reports, triples = len(db.report_graphs()), db.triple_count()
-    except KgError as error:
-        _report_failures_list(failures)
-        _err(str(error))
-        raise typer.Exit(2)
-    _report_failures_list(failures)
-    duplicates = counts["duplicate"] + len(plan.duplicates)
-    typer.echo(
-        f"store {store_dir}: {counts['added']} added, {counts['replaced']} replaced, {len(plan.unchanged)} unchanged"
-        + (f", {duplicates} duplicate files skipped" if duplicates else "")
-        + (f", {counts['removed']} removed" if prune else "")
-        + f"; {reports} reports, {triples} triples"
+def _summary(result) -> str:
+    reports = list(result.written.values())
+    agencies = {r.agency for r in reports if r.agency}
+    years = sorted({r.year for r in reports if r.year})
+    formats: dict[str, int] = {}
+    for r in reports:
+        formats[r.kind] = formats.get(r.kind, 0) + 1
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(formats.items()))
+    return (
+        f"built {result.target}: {len(reports)} reports ({kinds}), {len(agencies)} agencies, years {span}, "
+        f"{sum(r.figures for r in reports)} figures, {result.triples} triples"
     )
-    gone = len(gone) - counts["removed"]
-    if gone:
-        typer.echo(f"{gone} stored report(s) whose files are gone are kept (--prune removes them)", err=True)
-    if failures:
-        typer.echo(f"{len(failures)} of {len(inputs.files) + len(inputs.missing)} inputs failed (listed above)", err=True)
-    raise typer.Exit(1 if failures else 0)
-
-
-def _report_failures_list(failures) -> None:
-    for failure in failures:
-        _err(str(failure))
 
 
 def _load_source(graph: Optional[Path], store: Optional[Path], what: str):
     """The rdflib graph of a Turtle file or of a store (its union, loaded into memory)."""
     if (graph is None) == (store is None):
-        _err(f"give {what} or --store DIR (one of them)")
-        raise typer.Exit(2)
-    try:
-        if store is not None:
-            from kg.store import open_store
+        _usage(f"give {what} or --store DIR (one of them)")
+    if store is not None:
+        from kg.export import to_graph
+        from kg.store_open import open_store
 
-            with open_store(store, read_only=True) as db:
-                return db.to_graph()
-        from kg.graphio import load_graph
+        with open_store(store, read_only=True) as db:
+            return to_graph(db)
+    from kg.graphio import load_graph
 
-        return load_graph(graph)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
-
-
-def _summary(reports, triples: int, output: Path) -> str:
-    agencies = {r.agency.value for r in reports if r.agency}
-    years = sorted({r.year.value for r in reports if r.year})
-    figures = sum(len(r.stats) for r in reports)
-    formats = {}
-    for r in reports:
-        key = r.format + (f"-{r.edition}" if r.edition else "")
-        formats[key] = formats.get(key, 0) + 1
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(formats.items()))
-    return (
-        f"built {output}: {len(reports)} reports ({kinds}), {len(agencies)} agencies, years {span}, "
-        f"{figures} figures, {triples} triples"
-    )
+    return load_graph(graph)  # type: ignore[arg-type]  # (one of the two is given)
 
 
 @app.command()
@@ -419,21 +332,15 @@ def validate(
     """
     from kg.validate import validate_graph
 
-    data = _load_source(graph, store, "a graph file")
-    graph = graph or store
-    try:
-        conforms, lines = validate_graph(data)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+    conforms, lines = validate_graph(_load_source(graph, store, "a graph file"))
     for line in lines:
         typer.echo(line)
     warnings = sum(1 for line in lines if line.startswith("warning"))
     checks = f" ({warnings} consistency warning{'s' if warnings != 1 else ''})" if warnings else ""
     if conforms:
-        typer.echo(f"SHACL: {graph} conforms to kg's shapes{checks}")
+        typer.echo(f"SHACL: {graph or store} conforms to kg's shapes{checks}")
         raise typer.Exit(0)
-    typer.echo(f"SHACL: {graph} has {sum(1 for line in lines if line.startswith('violation'))} violation(s)", err=True)
+    typer.echo(f"SHACL: {graph or store} has {sum(1 for line in lines if line.startswith('violation'))} violation(s)", err=True)
     raise typer.Exit(1)
 
 
@@ -477,7 +384,7 @@ def query(
 
     try:
         if store is not None:
-            from kg.store import open_store
+            from kg.store_open import open_store
 
             with open_store(store, read_only=True) as db:
                 columns, rows = db.query(name, params)
@@ -505,17 +412,12 @@ def graph_cmd(
     from kg.netgraph import draw_png, to_networkx, write_graphml
 
     _writable(output, png)
-    data = _load_source(graph, store, "a graph file")
-    try:
-        nx_graph = to_networkx(data)
-        write_graphml(nx_graph, output)
-        message = f"wrote {output}: {nx_graph.number_of_nodes()} nodes, {nx_graph.number_of_edges()} edges"
-        if png:
-            note = draw_png(nx_graph, png)
-            message += f"; picture {png}" + (f" ({note})" if note else "")
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+    nx_graph = to_networkx(_load_source(graph, store, "a graph file"))
+    write_graphml(nx_graph, output)
+    message = f"wrote {output}: {nx_graph.number_of_nodes()} nodes, {nx_graph.number_of_edges()} edges"
+    if png:
+        note = draw_png(nx_graph, png)
+        message += f"; picture {png}" + (f" ({note})" if note else "")
     typer.echo(message)
 
 
@@ -541,17 +443,15 @@ def export(
 
     Example: kg export --store build/store -o build/reports.trig
     """
-    from kg.store import export_format, open_store
+    from kg.export import export as export_store
+    from kg.export import export_format
+    from kg.store_open import open_store
 
     _writable(output)
-    try:
-        chosen = export_format(output, fmt.value if fmt else None)
-        with open_store(store, read_only=True) as db:
-            db.export(output, chosen)
-            reports = len(db.report_graphs())
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+    chosen = export_format(output, fmt.value if fmt else None)
+    with open_store(store, read_only=True) as db:
+        export_store(db, output, chosen)
+        reports = len(db.report_graphs())
     typer.echo(f"wrote {output}: {reports} reports ({chosen})")
 
 
@@ -586,11 +486,7 @@ def serve(
         typer.echo(f"serving {store} at {url}/query (SPARQL) and {url}/store (Graph Store Protocol); {mode}; "
                    f"queries cut at {seconds:g} s; Ctrl-C stops", err=True)
 
-    try:
-        run_server(store, host=host, port=port, writable=writable, seconds=seconds, workers=workers, on_ready=ready)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+    run_server(store, host=host, port=port, writable=writable, seconds=seconds, workers=workers, on_ready=ready)
 
 
 @app.command()
@@ -618,16 +514,17 @@ def push(
     """
     from kg.endpoint import public_url
     from kg.endpoint import push as push_graphs
-    from kg.store import open_store
+    from kg.store_open import open_store
 
-    try:
-        with open_store(store, read_only=True) as db:
-            with _progress(len(db.all_graphs()), "pushing") as advance:
-                sent, failures = push_graphs(db, endpoint, advance, deadline, graph_deadline)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
-    _report_failures_list(failures)
+    with open_store(store, read_only=True) as db, _progress("pushing") as show:
+        total, done = len(db.all_graphs()), [0]
+
+        def pushed(_graph: str) -> None:
+            done[0] += 1
+            show(done[0], total)
+
+        sent, failures = push_graphs(db, endpoint, pushed, deadline, graph_deadline)
+    _failed(failures, {})
     typer.echo(f"pushed {sent} graphs to {public_url(endpoint)}" + (f", {len(failures)} refused (listed above)" if failures else ""))
     raise typer.Exit(1 if failures else 0)
 
@@ -642,11 +539,7 @@ def explain(
     """
     from kg.extract import extract_file
 
-    try:
-        record = extract_file(path).to_record()
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(1)
+    record = extract_file(path).to_record()
     typer.echo(f"{record['source']}: {record['title'] or '(no title)'} ({record['format']})")
     for key, ev in record["provenance"].items():
         value = _lookup(record, key)
@@ -661,7 +554,3 @@ def _lookup(record: dict, key: str):
     for part in key.replace("]", "").replace("[", ".").split("."):
         value = value[int(part)] if part.isdigit() else value[part]
     return value["value"] if isinstance(value, dict) and "value" in value else value
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

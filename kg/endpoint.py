@@ -34,6 +34,7 @@ from urllib.parse import quote, unquote, urlsplit
 from urllib.request import HTTPHandler, HTTPSHandler, Request, build_opener
 
 from kg.errors import KgError
+from kg.export import graph_ntriples
 from kg.store import ReportStore
 
 DEADLINE = 3600.0  # seconds for a whole push
@@ -239,7 +240,7 @@ def push(
         try:
             if left <= 0:
                 raise _Late
-            body = store.graph_ntriples(graph)
+            body = graph_ntriples(store, graph)
             refused = _put(Request(graph_url(shown, graph), data=body, method="PUT", headers=headers), seconds)
         except _Late:
             rest = f"{sent} of {len(graphs)} graphs were pushed; run kg push again to send the rest"

@@ -24,21 +24,11 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Union
+from typing import Any, Callable, Iterable
 
 from kg.errors import InputError, KgError, printable
 from kg.model import ReportFacts
 from kg.readers import supported
-
-
-@dataclass
-class BatchResult:
-    reports: list[ReportFacts] = field(default_factory=list)
-    failures: list[KgError] = field(default_factory=list)
-
-    @property
-    def attempted(self) -> int:
-        return len(self.reports) + len(self.failures)
 
 
 @dataclass
@@ -112,7 +102,7 @@ def _walk(root: Path, inputs: Inputs) -> None:
     inputs.files.extend(sorted(found, key=lambda file: Path(file).parts))
 
 
-Outcome = Union[ReportFacts, KgError]
+Outcome = Any  # a file's ReportFacts, what ``then`` made of them, or the KgError naming the file
 MAX_CHUNK = 16  # files per task: amortises the hand-off, keeps a killed run's lost work small
 IN_FLIGHT = 4  # tasks queued per worker: keeps every worker busy, bounds memory
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
@@ -157,7 +147,7 @@ def iter_extract(
 
     ``then`` (a module-level function, so that it pickles) is applied to each file's facts
     in the worker, and its result is yielded instead: work that would otherwise queue up in
-    the consumer runs in parallel too (:func:`kg.store.prepare`). Its errors are outcomes
+    the consumer runs in parallel too (:func:`kg.writer.prepare`). Its errors are outcomes
     like extraction's.
     """
     files = list(files)
@@ -182,11 +172,11 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes forked from a server that has imported kg.extract.
 
     forkserver, not fork: the parent may run threads (a progress bar) and forking a threaded
-    process can deadlock; the server imports kg once (kg.store too, for :func:`kg.store.prepare`),
+    process can deadlock; the server imports kg once (kg.writer too, for :func:`kg.writer.prepare`),
     so each worker starts in milliseconds.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.extract", "kg.store"])
+    context.set_forkserver_preload(["kg.extract", "kg.writer"])
     multiprocessing.forkserver.ensure_running()  # before signals are held: it would inherit the mask
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
     try:
@@ -295,17 +285,21 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
         client.close()
 
 
-def extract_batch(
-    files: list[str], on_done: Callable[[str], None] | None = None, jobs: int = 1, executor: Executor | None = None
-) -> BatchResult:
-    """Every file's facts and failures, in input order (holds them all: for Turtle output)."""
-    result = BatchResult()
-    for _file, outcome in iter_extract(files, jobs, executor, on_done):
-        if isinstance(outcome, KgError):
-            result.failures.append(outcome)
-        else:
-            result.reports.append(outcome)
-    return result
+@contextmanager
+def workers(jobs: int = 1, scheduler: str | None = None) -> Iterator[tuple[int, Executor | None]]:
+    """(number of workers, executor or None) for ``jobs`` local processes (0: one per core) or a
+    Dask cluster at ``scheduler``. Asking for more processes than KG_MAX_JOBS allows is a
+    :class:`KgError`, as is a scheduler that cannot be reached."""
+    if scheduler is not None:
+        with dask_executor(scheduler) as (executor, count):
+            yield count, executor
+        return
+    from kg.limits import limits
+
+    most = limits().jobs
+    if jobs > most:
+        raise KgError(f"--jobs {jobs}", f"at most {most} worker processes (KG_MAX_JOBS raises the limit)")
+    yield min(jobs or default_jobs(), most), None
 
 
 def default_jobs() -> int:

@@ -1,4 +1,4 @@
-"""Stage 5, facts -> triples: one named graph per report, series links, deterministic Turtle.
+"""Stage 5, facts -> triples: one named graph per report (written by :mod:`kg.writer`).
 
 Every IRI is a pure function of the facts (agency name, year, file hash, metric key), so
 the same report always maps to the same triples and no blank node is ever written.
@@ -11,16 +11,13 @@ import hashlib
 import re
 import unicodedata
 from decimal import Decimal
-from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 from urllib.parse import quote, unquote
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
 from rdflib.term import Node
 
-from kg.atomic import write_text
-from kg.errors import InputError, KgError
 from kg.checks import Failure, dataset_of, report_checks
 from kg.model import RECORD_METRICS, Evidence, Fact, ReportFacts, Stat
 from kg.resources import mapping_id
@@ -420,87 +417,6 @@ def _contact(report: URIRef, facts: ReportFacts, evidence) -> Iterator[Triple]:
         yield person, VCARD.fn, Literal(c.person.value)
         yield from evidence(contact, "contact.person", c.person.evidence)
 
-
-
-# ---------------------------------------------------------------- many reports
-
-
-def link_series(graph: Graph) -> Graph:
-    """Order each agency's reports by year: dcat:prev between neighbours, dcat:first/last on the series.
-
-    Works on a union graph of many reports; replaces earlier links, so it can be re-run.
-    """
-    members: dict[Node, list[tuple[int, str, Node]]] = {}
-    for report, series in graph.subject_objects(DCAT.inSeries):
-        year = graph.value(report, KG.reportYear)
-        if year is None:
-            continue
-        try:
-            members.setdefault(series, []).append((int(year), str(report), report))
-        except ValueError:
-            continue
-    for series, reports in members.items():
-        reports.sort()
-        for _, _, report in reports:
-            graph.remove((report, DCAT.prev, None))
-        graph.remove((series, DCAT.first, None))
-        graph.remove((series, DCAT.last, None))
-        graph.add((series, DCAT.first, reports[0][2]))
-        graph.add((series, DCAT.last, reports[-1][2]))
-        for (_, _, earlier), (_, _, later) in zip(reports, reports[1:]):
-            if earlier != later:
-                graph.add((later, DCAT.prev, earlier))
-    return graph
-
-
-def one_per_report(facts_list: Iterable[ReportFacts]) -> tuple[list[ReportFacts], list[KgError], int]:
-    """The reports with distinct report IRIs (agency and year), in input order; a later file giving
-    a report an earlier one gave is a failure naming both, or, when its bytes are the same, a
-    duplicate skipped. Returns (reports, failures, duplicates skipped): one graph never mixes
-    two versions of a report (a store build refuses the same way)."""
-    kept: dict[URIRef, ReportFacts] = {}
-    failures: list[KgError] = []
-    duplicates = 0
-    for facts in facts_list:
-        iri = report_iri(facts)
-        first = kept.get(iri)
-        if first is None:
-            kept[iri] = facts
-        elif first.sha256 == facts.sha256:
-            duplicates += 1
-        else:
-            failures.append(InputError(facts.source, f"same report <{iri}> (agency and year) as {first.source}; left out (keep one of the two files)"))
-    return list(kept.values()), failures, duplicates
-
-
-def build_graph(facts_list: Iterable[ReportFacts]) -> Graph:
-    """The union of the reports' graphs plus the series links, with kg's prefixes bound."""
-    graph = bind_prefixes(Graph(bind_namespaces="none"))
-    for facts in facts_list:
-        for triple in report_triples(facts):
-            graph.add(triple)
-    return link_series(graph)
-
-
-# ---------------------------------------------------------------- deterministic Turtle
-
-
-def serialize_turtle(graph: Graph) -> str:
-    """Turtle in which the same graph always gives the same text, whatever the triple order.
-
-    rdflib's ``longturtle`` serializer sorts subjects, predicates and objects; kg graphs
-    have no blank nodes, whose labels would otherwise vary between runs.
-    """
-    for triple in graph:
-        if any(isinstance(term, BNode) for term in triple):
-            raise ValueError(f"blank node in {triple!r}: kg graphs have none, so their Turtle is deterministic")
-    bind_prefixes(graph)
-    return graph.serialize(format="longturtle")
-
-
-def write_turtle(graph: Graph, path: str | Path) -> None:
-    """Write ``graph`` as deterministic Turtle, atomically (temporary file, then os.replace)."""
-    write_text(path, serialize_turtle(graph))
 
 
 # ---------------------------------------------------------------- reading back

@@ -54,7 +54,7 @@ from starlette.routing import Route
 from kg.engine import Cut, Engine, EngineError, Job, Reply
 from kg.errors import KgError
 from kg.guard import fetching_keyword
-from kg.store import open_error, reading_lock
+from kg.store_open import open_error, reading_lock
 
 QUERY_BYTES = 1 << 20  # a query's text
 WRITE_BYTES = 16 << 20  # an update or a graph sent to /store

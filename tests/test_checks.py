@@ -15,7 +15,7 @@ import pytest
 
 from kg.extract import extract_file
 from kg.query import run_query
-from kg.rdf import build_graph
+from kg.writer import build_graph
 from kg.validate import validate_graph
 
 DATA = Path(__file__).resolve().parent / "data"

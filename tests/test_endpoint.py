@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.endpoint import oxigraph_binary
 from kg.query import cell, list_queries
-from kg.store import open_store
+from kg.store_open import open_store
 from tests.conftest import DEV, EXAMPLES
 from tests.hostile import Handler, local_server, stop
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.store import open_store
+from kg.store_open import open_store
 from tests.conftest import EXAMPLES
 from tests.hostile import Handler, local_server, run_kg
 

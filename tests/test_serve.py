@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.query import cell
 from kg.resources import query_text
-from kg.store import open_store
+from kg.store_open import open_store
 from tests.conftest import EXAMPLES
 from tests.hostile import Handler, local_server, stop
 

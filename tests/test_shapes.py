@@ -8,7 +8,8 @@ from contextlib import chdir
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
-from kg.rdf import build_graph, report_graph, report_iri
+from kg.rdf import report_graph, report_iri
+from kg.writer import build_graph
 from kg.validate import report_of, validate_graph
 from rdflib.namespace import PROV
 

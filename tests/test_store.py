@@ -22,9 +22,11 @@ from kg.cli import app
 from kg.extract import extract_file
 from kg.graphio import load_graph
 from kg.query import list_queries, run_query
-from kg.rdf import build_graph
+from kg.export import to_graph
 from kg.resources import mapping_id
-from kg.store import SHARED, open_store
+from kg.store import SHARED
+from kg.store_open import open_store
+from kg.writer import build_graph
 from kg.vocab import DCAT
 from kg.vocab import KG as KGNS
 from bench.synth import generate
@@ -53,7 +55,7 @@ def turtle_of(files: list[str]):
 
 def store_graph(store: Path):
     with open_store(store) as db:
-        return db.to_graph()
+        return to_graph(db)
 
 
 def build(*args: str):
@@ -253,7 +255,7 @@ def test_a_build_killed_half_way_leaves_whole_reports(tmp_path):
             continue
         with open_store(store) as db:
             stored = sorted(e.path for e in db.entries().values())
-            graph = db.to_graph()
+            graph = to_graph(db)
         # whatever was stored is exactly the reports of those files, with their series links
         assert isomorphic(graph, turtle_of(stored)) if stored else len(graph) == 0
     final = build(str(reports), "--store", str(store))
@@ -300,7 +302,7 @@ def test_a_killed_parallel_build_leaves_no_worker_and_whole_reports(tmp_path, ho
     assert not alive, f"left running: {alive}"
     with open_store(store) as db:
         stored = sorted(e.path for e in db.entries().values())
-        graph = db.to_graph()
+        graph = to_graph(db)
     assert len(stored) < len(files)
     assert isomorphic(graph, turtle_of(stored)) if stored else len(graph) == 0
     final = build(str(reports), "--store", str(store))
@@ -422,13 +424,13 @@ def test_tricky_literals_go_through_n_triples_unchanged(tmp_path):
 
 def test_prepared_in_the_workers_stores_what_put_stores(tmp_path):
     from kg.pipeline import iter_extract
-    from kg.store import prepare
+    from kg.writer import prepare
 
     files = files_of(corpus(tmp_path / "reports"))
     with open_store(tmp_path / "one", create=True) as db:
         for f in files:
             db.put(extract_file(f))
-        one = db.to_graph()
+        one = to_graph(db)
     with open_store(tmp_path / "two", create=True) as db, db.batch(limit=200_000) as failed:
         for _, report in iter_extract(files, jobs=2, then=prepare):
             assert db.put_prepared(report) == "added"
@@ -440,7 +442,7 @@ def test_a_bad_report_in_a_batch_loses_only_itself(tmp_path):
     import dataclasses
 
     from kg.errors import InputError
-    from kg.store import prepare
+    from kg.writer import prepare
 
     files = files_of(corpus(tmp_path / "reports"))
     reports = [prepare(extract_file(f)) for f in files]

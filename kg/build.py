@@ -1,0 +1,174 @@
+"""Building a graph from report files: grow a store, or write a Turtle file (or the records as JSON Lines).
+
+Both extract the files (over worker processes or a Dask cluster), write each report through
+one :class:`kg.writer.ReportWriter` as it comes, in input order (memory does not grow with the
+corpus), and keep going past bad files: each failure is a :class:`KgError` in the result. An
+error that stops the build (the store or the output cannot be written) is raised.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import KgError, printable
+from kg.pipeline import Inputs, find_inputs, iter_extract, workers
+from kg.store import StoreError
+from kg.writer import ReportWriter, in_memory, prepare, write_turtle
+
+Progress = Callable[[int, int], None]  # (files done, files to do)
+
+
+@dataclass(frozen=True)
+class About:
+    """What a build's summary tells of one report written."""
+
+    agency: str | None
+    year: int | None
+    kind: str  # its format, e.g. standard-2021
+    figures: int
+
+
+@dataclass
+class BuildResult:
+    """What a build did. ``failures`` are the inputs left out, each naming its file."""
+
+    target: str  # the store directory or the Turtle file
+    inputs: int = 0  # files found and paths that could not be read
+    skipped: dict[str, int] = field(default_factory=dict)  # files of types kg does not read, by suffix
+    failures: list[KgError] = field(default_factory=list)
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    duplicates: int = 0  # files skipped as byte-identical copies of another
+    remapped: int = 0  # unchanged files mapped again (another kg mapped them)
+    removed: int = 0
+    gone: int = 0  # stored reports whose files are gone, kept (no prune)
+    reports: int = 0  # reports in the store or the file
+    triples: int = 0
+    written: dict[str, About] = field(default_factory=dict)  # by file, the reports this build wrote
+
+
+def grow_store(
+    paths: Iterable[str | Path],
+    store: str | Path,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    prune: bool = False,
+    on_progress: Progress | None = None,
+) -> BuildResult:
+    """Bring the store in ``store`` (created when new) up to date with the report files in ``paths``.
+
+    Files are hashed first: unchanged ones are skipped, new and changed ones extracted and
+    written (a changed one replaces its report), and with ``prune`` the reports of files gone
+    from a folder that was walked are removed (a mistyped or unmounted path removes nothing).
+    """
+    from kg.store_open import open_store
+
+    inputs = find_inputs(paths)
+    result = _result(str(store), inputs)
+    with open_store(store, create=True) as writer:
+        writer.refresh_ontology()
+        plan = writer.plan(inputs.files)
+        result.remapped, result.unchanged, result.duplicates = len(plan.remapped), len(plan.unchanged), len(plan.duplicates)
+        gone = [entry for entry in plan.gone if inputs.covers(entry.path)]
+        for entry in gone if prune else ():
+            writer.remove(entry)
+            result.removed += 1
+        result.gone = len(gone) - result.removed
+        _write(writer, plan.load, result, jobs, scheduler, on_progress)
+        result.reports, result.triples = len(writer.report_graphs()), writer.triple_count()
+    return result
+
+
+def build_turtle(
+    paths: Iterable[str | Path],
+    output: str | Path,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    on_progress: Progress | None = None,
+) -> BuildResult:
+    """Write the reports in ``paths`` to ``output`` as deterministic Turtle (atomically): the same
+    inputs give a byte-identical file. Nothing is written when no report could be read."""
+    from kg.export import to_graph
+
+    inputs = find_inputs(paths)
+    result = _result(str(output), inputs)
+    writer = in_memory()
+    writer.expect(printable(file) for file in inputs.files)
+    _write(writer, inputs.files, result, jobs, scheduler, on_progress)
+    if result.written:
+        graph = to_graph(writer)
+        write_turtle(graph, output)
+        result.reports, result.triples = len(result.written), len(graph)
+    return result
+
+
+def _result(target: str, inputs: Inputs) -> BuildResult:
+    return BuildResult(target, len(inputs.files) + len(inputs.missing), inputs.skipped, list(inputs.missing))
+
+
+def extract_records(
+    paths: Iterable[str | Path],
+    output: str | Path | None,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    on_progress: Progress | None = None,
+) -> BuildResult:
+    """Write one JSON record per report (JSON Lines, :meth:`ReportFacts.to_record`) to ``output``
+    atomically, or to standard output; ``reports`` counts them. Records come in input order and
+    are written as they come."""
+    from kg.atomic import atomic_open, standard_output
+
+    inputs = find_inputs(paths)
+    result = _result(str(output or "-"), inputs)
+    with workers(jobs, scheduler) as (count, executor), atomic_open(output) if output else standard_output() as out:
+        for _file, facts in iter_extract(inputs.files, count, executor, _counter(on_progress, len(inputs.files))):
+            if isinstance(facts, KgError):
+                result.failures.append(facts)
+            else:
+                out.write(json.dumps(facts.to_record(), ensure_ascii=False) + "\n")
+                result.reports += 1
+    return result
+
+
+def _counter(on_progress: Progress | None, total: int) -> Callable[[str], None]:
+    done = 0
+
+    def advance(_file: str) -> None:
+        nonlocal done
+        done += 1
+        if on_progress:
+            on_progress(done, total)
+
+    return advance
+
+
+def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: int, scheduler: str | None, on_progress: Progress | None) -> None:
+    """Extract ``files`` and write each report as it comes (the workers format its triples)."""
+    with workers(jobs, scheduler) as (count, executor), writer.batch() as unstored:
+        for _file, report in iter_extract(files, count, executor, _counter(on_progress, len(files)), then=prepare):
+            if isinstance(report, KgError):
+                result.failures.append(report)
+                continue
+            try:
+                outcome = writer.put_prepared(report)
+            except StoreError:
+                raise
+            except KgError as error:  # this report's: a conflict, data the store refuses
+                result.failures.append(error)
+                continue
+            if outcome == "duplicate":
+                result.duplicates += 1
+                continue
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            result.written[report.source] = About(report.agency, report.year, report.kind, report.figures)
+    result.added -= len(unstored)  # buffered, then refused by the store
+    for refused in unstored:
+        result.written.pop(refused.path, None)
+    result.failures += unstored

@@ -1,0 +1,356 @@
+"""The one way kg writes a graph: reports added, replaced and removed in an Oxigraph store.
+
+:class:`ReportWriter` keeps the shared triples (agencies, series) and the series links
+(``dcat:prev``/``first``/``last``, computed here and nowhere else) in step. A store build
+writes into the store on disk; a Turtle build into an in-memory store through the same code,
+then serialised (:func:`write_turtle`): the two hold the same triples by construction.
+
+Every change to one report is ONE SPARQL Update, which Oxigraph applies as one transaction: a
+build killed half-way, or a write error (disk full), leaves the store as it was before the
+report being written. Two files that map to one report IRI (agency and year): the file already
+written keeps it and the other is a failure naming both, unless the stored file is gone (a
+renamed or moved report then takes its place); a byte-identical copy is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph
+
+from kg.atomic import write_text
+from kg.errors import InputError, KgError, first_line
+from kg.manifest import Entry, Plan, plan
+from kg.model import ReportFacts
+from kg.resources import mapping_id
+from kg.store import _PREFIX_DECLS, LINKS, ONTOLOGY, SHARED, SPECIAL, ReportStore, StoreError, _n3
+from kg.vocab import DCAT, bind_prefixes
+
+# N-Triples text per update in a batch (about 5 standard-template reports). Oxigraph holds an
+# update's parsed text and its transaction in memory: 8 MB batches took 100 MiB more than 2 MB
+# ones for no speed (an 80-report build, 9.7 s and 9.0-9.5 s).
+BATCH_BYTES = 2 << 20
+# Written text after which the store's memory tables are flushed to disk. RocksDB's own flushes
+# lag behind a build: without this, a build's memory grew by about 2 MiB per report.
+FLUSH_BYTES = 4 << 20
+
+
+class ConflictError(InputError):
+    """A report file whose report IRI another stored file already holds."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One report ready to write: its triples as N-Triples text, split as the store keeps them.
+
+    Made by :func:`prepare` in the extraction workers (it is small and picklable), so that the
+    process owning the store only runs the update: formatting 2,400 triples per report there
+    was the build's bottleneck.
+    """
+
+    iri: str  # the report graph
+    source: str  # the file's path (absolute in a store build)
+    sha256: str
+    own: str  # the report graph's triples, one N-Triples line each
+    shared: str  # triples about its agency and series (kept once in the shared graph)
+    series: tuple[str, ...]
+    # what a build's summary tells of the report
+    agency: str | None = None
+    year: int | None = None
+    kind: str = ""  # its format, e.g. standard-2021
+    figures: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.own) + len(self.shared)
+
+
+def prepare(facts: ReportFacts) -> Prepared:
+    """A report's triples formatted for the store: what :meth:`ReportWriter.put_prepared` writes."""
+    from kg.rdf import file_iri, report_iri, report_triples
+
+    iri = str(report_iri(facts))
+    inside, dist = iri + "/", str(file_iri(facts.sha256))
+    own: list[str] = []
+    shared: list[str] = []
+    series: set[str] = set()
+    for s, p, o in report_triples(facts):
+        subject = str(s)
+        line = f"{_n3(s)} {_n3(p)} {_n3(o)} ."
+        # a data set's qb:slice link to the report's slice is the report's own, like its subject's triples
+        mine = subject == iri or subject.startswith(inside) or subject == dist or str(o).startswith(inside)
+        (own if mine else shared).append(line)
+        if p == DCAT.inSeries:
+            series.add(str(o))
+    return Prepared(
+        iri, facts.source, facts.sha256, "\n".join(own), "\n".join(shared), tuple(sorted(series)),
+        agency=facts.agency.value if facts.agency else None,
+        year=facts.year.value if facts.year else None,
+        kind=facts.format + (f"-{facts.edition}" if facts.edition else ""),
+        figures=len(facts.stats),
+    )
+
+
+class ReportWriter(ReportStore):
+    """An open store that reports are written to: plan a build, put and remove reports."""
+
+    def __init__(self, db: ox.Store, shown: str):
+        super().__init__(db, shown)
+        self._pending: list[Prepared] = []  # new reports buffered by batch()
+        self._pending_size = 0
+        self._limit = 0  # batch()'s limit in bytes; 0: write each report at once
+        self._failed: list[KgError] = []
+        self._unflushed = 0  # bytes of updates since the memory tables were last flushed
+        self._plan = Plan()  # the last plan (which files this run has seen)
+
+    def plan(self, files: Iterable[str | Path]) -> Plan:
+        """Hash each file and compare with the store: what to extract, skip, or prune."""
+        self._plan = plan(self.entries(), files, mapping_id())
+        return self._plan
+
+    def expect(self, files: Iterable[str]) -> None:
+        """Take ``files`` as present without a plan (a Turtle build writes them all)."""
+        self._plan.seen.update(files)
+
+    # -- one change, one transaction
+
+    def _update(self, text: str, subject: str) -> None:
+        self.written = True
+        try:
+            self.db.update(text)
+        except OSError as error:
+            raise StoreError(self.shown, f"cannot write the store ({subject} not stored, the store is as it was): {first_line(error)}") from None
+        except (SyntaxError, RuntimeError, ValueError) as error:
+            raise InputError(subject, f"cannot be stored: {first_line(error)}") from None
+        self._unflushed += len(text)
+        if self._unflushed >= FLUSH_BYTES:
+            self._unflushed = 0
+            try:
+                self.db.flush()  # keeps the build's memory flat (see FLUSH_BYTES)
+            except OSError as error:
+                raise StoreError(self.shown, f"cannot write the store: {first_line(error)}") from None
+
+    def _series_of(self, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The series the given report graphs belong to, and the shared subjects they refer to."""
+        series, shared = set(), set()
+        for graph in graphs:
+            for row in self._select(f"{_PREFIX_DECLS}\nSELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?r dcat:inSeries ?s }} }}"):
+                series.add(row[0].value)
+            for row in self._select(f"SELECT DISTINCT ?x WHERE {{ GRAPH <{graph}> {{ ?r ?q ?x }} GRAPH <{SHARED}> {{ ?x ?p ?o }} }}"):
+                shared.add(row[0].value)
+        return series, shared
+
+    def _change(self, drop: set[str], series: set[str], shared: set[str], insert: str, subject: str) -> None:
+        """Drop report graphs, insert some, and redo the shared triples and series links: one transaction."""
+        ops = []
+        if series:
+            values = _values(series)
+            ops.append(
+                f"DELETE {{ GRAPH <{LINKS}> {{ ?r dcat:prev ?e }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                f"GRAPH <{LINKS}> {{ ?r dcat:prev ?e }} GRAPH ?g {{ ?r dcat:inSeries ?s }} }}"
+            )
+            ops.append(
+                f"DELETE {{ GRAPH <{LINKS}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                f"VALUES ?p {{ dcat:first dcat:last }} GRAPH <{LINKS}> {{ ?s ?p ?o }} }}"
+            )
+        ops += [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(drop)]
+        if insert:
+            ops.append(f"INSERT DATA {{ {insert} }}")
+        if shared:
+            special = ", ".join(f"<{g}>" for g in SPECIAL)
+            ops.append(
+                f"DELETE {{ GRAPH <{SHARED}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_values(shared)} }} "
+                f"GRAPH <{SHARED}> {{ ?x ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?r ?q ?x }} FILTER(?g NOT IN ({special})) }} }}"
+            )
+        if series:
+            ops += _link_ops(_values(series))
+        self._update(_PREFIX_DECLS + "\n" + " ;\n".join(ops), subject)
+
+    # -- add, replace, remove
+
+    def put(self, facts: ReportFacts) -> str:
+        """Write one report: :meth:`put_prepared` of :func:`prepare`."""
+        return self.put_prepared(prepare(facts))
+
+    def put_prepared(self, report: Prepared) -> str:
+        """Write one report, replacing what its file gave before: ``added``, ``replaced`` or ``duplicate``.
+
+        ``report.source`` is the file's path (what the manifest keys on). Raises
+        :class:`ConflictError` when another existing file holds the same report IRI. Inside
+        :meth:`batch` a new report may be only buffered (see there).
+        """
+        entries, graphs = self.entries(), self._graphs
+        path, iri = report.source, report.iri
+        if self._limit and iri not in graphs and path not in entries:
+            self._pending.append(report)  # a plain addition: buffered
+            self._pending_size += report.size
+            self._remember(Entry(iri, path, report.sha256, mapping_id()))
+            if self._pending_size >= self._limit:
+                self.flush()
+            return "added"
+        self.flush()  # what follows reads the store
+        holder = graphs.get(iri)
+        if holder is not None and holder.path != path and self._plan.exists(holder.path):
+            if holder.sha256 == report.sha256:
+                return "duplicate"
+            raise ConflictError(path, f"same report <{iri}> (agency and year) as {holder.path}; left out (keep one of the two files)")
+        before = entries.get(path)
+        drop = {iri} | ({before.graph} if before else set())
+        series, shared = self._series_of(g for g in drop if g in graphs)
+        self._change(drop, series | set(report.series), shared, _insert([report]), path)
+        for entry in [e for e in entries.values() if e.graph in drop]:
+            self._forget(entry)
+        self._remember(Entry(iri, path, report.sha256, mapping_id()))
+        return "replaced" if before is not None or holder is not None else "added"
+
+    @contextmanager
+    def batch(self, limit: int = BATCH_BYTES) -> Iterator[list[KgError]]:
+        """Within the block, new reports are written several to an update (up to ``limit`` bytes).
+
+        Why: one update per report made Oxigraph recompute series links and commit a
+        transaction 1,000 times per 1,000 reports. Each buffered report is still whole or
+        absent (an update is one transaction); a replace, a removal or the end of the block
+        writes the buffer first. Should a batch fail on one report's data, its reports are
+        retried one by one: the failures of buffered reports (counted as added when buffered)
+        are appended to the yielded list, the others are stored.
+        """
+        failed: list[KgError] = []
+        self._limit, self._failed = limit, failed
+        try:
+            yield failed
+            self.flush()
+        finally:
+            self._limit, self._failed = 0, []
+            if self._pending:  # the block ended by an error: nothing buffered was written
+                self._pending, self._pending_size, self._entries = [], 0, None
+
+    def flush(self) -> None:
+        """Write the buffered new reports (see :meth:`batch`)."""
+        pending, self._pending, self._pending_size = self._pending, [], 0
+        if not pending:
+            return
+        try:
+            try:
+                self._add(pending)
+            except InputError:  # one report's data: store the others
+                for report in pending:
+                    try:
+                        self._add([report])
+                    except InputError as error:
+                        self._forget(self._graphs[report.iri])
+                        self._failed.append(error)
+        except BaseException:
+            self._entries = None  # the store could not be written: read the entries again
+            raise
+
+    def _add(self, reports: list[Prepared]) -> None:
+        series = set().union(*(r.series for r in reports))
+        subject = reports[0].source if len(reports) == 1 else f"{len(reports)} reports"
+        self._change({r.iri for r in reports}, series, set(), _insert(reports), subject)
+
+    def _remember(self, entry: Entry) -> None:
+        self.entries()[entry.path] = entry
+        self._graphs[entry.graph] = entry
+
+    def _forget(self, entry: Entry) -> None:
+        self.entries().pop(entry.path, None)
+        self._graphs.pop(entry.graph, None)
+
+    def remove(self, entry: Entry) -> None:
+        """Remove one stored report (its file is gone), with its links and orphaned shared triples."""
+        self.flush()
+        series, shared = self._series_of([entry.graph])
+        self._change({entry.graph}, series, shared, "", entry.path)
+        self._forget(entry)
+
+    def refresh_ontology(self) -> None:
+        """Put the shipped ontology in its graph (replacing an older one), so queries find labels."""
+        from kg.resources import ontology_graph
+
+        lines = "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in ontology_graph())
+        self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{lines}\n}} }}", ONTOLOGY)
+
+
+def in_memory() -> ReportWriter:
+    """A writer over a new in-memory store: where a Turtle build and :func:`build_graph` write."""
+    return ReportWriter(ox.Store(), "(memory)")
+
+
+def _values(names: Iterable[str]) -> str:
+    return " ".join(f"<{name}>" for name in sorted(names))
+
+
+def _insert(reports: list[Prepared]) -> str:
+    """The INSERT DATA body of some reports: each one's graph, then their shared triples."""
+    parts = [f"GRAPH <{r.iri}> {{\n{r.own}\n}}" for r in reports]
+    shared = [r.shared for r in reports if r.shared]
+    if shared:
+        parts.append(f"GRAPH <{SHARED}> {{\n" + "\n".join(shared) + "\n}")
+    return "\n".join(parts)
+
+
+def _link_ops(values: str) -> list[str]:
+    """SPARQL Update operations adding the series links of the series in ``values``: first and
+    last report of each series by year, and ``dcat:prev`` from each report to the one of the
+    latest earlier year."""
+    ops = []
+    for prop, agg in (("first", "MIN"), ("last", "MAX")):
+        ops.append(
+            f"INSERT {{ GRAPH <{LINKS}> {{ ?s dcat:{prop} ?r }} }} WHERE {{ "
+            f"{{ SELECT ?s ({agg}(?y) AS ?edge) WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?x dcat:inSeries ?s ; kg:reportYear ?y }} }} GROUP BY ?s }} "
+            f"GRAPH ?h {{ ?r dcat:inSeries ?s ; kg:reportYear ?edge }} }}"
+        )
+    ops.append(
+        f"INSERT {{ GRAPH <{LINKS}> {{ ?later dcat:prev ?earlier }} }} WHERE {{ "
+        f"{{ SELECT ?s ?later (MAX(?y0) AS ?before) WHERE {{ VALUES ?s {{ {values} }} "
+        f"GRAPH ?g {{ ?later dcat:inSeries ?s ; kg:reportYear ?y }} GRAPH ?g0 {{ ?e dcat:inSeries ?s ; kg:reportYear ?y0 }} "
+        f"FILTER(?y0 < ?y) }} GROUP BY ?s ?later }} "
+        f"GRAPH ?h {{ ?earlier dcat:inSeries ?s ; kg:reportYear ?before }} }}"
+    )
+    return ops
+
+
+# ---------------------------------------------------------------- Turtle
+
+
+def build_graph(facts_list: Iterable[ReportFacts]) -> Graph:
+    """The reports' triples, shared triples and series links as one rdflib Graph (kg's prefixes
+    bound): what a Turtle build of them writes. Two reports with one IRI (agency and year) are a
+    :class:`ConflictError`."""
+    from kg.export import to_graph
+
+    reports = list(facts_list)
+    writer = in_memory()
+    writer.expect(facts.source for facts in reports)
+    with writer.batch() as failed:
+        for facts in reports:
+            writer.put(facts)
+    if failed:
+        raise failed[0]
+    return bind_prefixes(to_graph(writer))
+
+
+def serialize_turtle(graph: Graph) -> str:
+    """Turtle in which the same graph always gives the same text, whatever the triple order.
+
+    rdflib's ``longturtle`` serializer sorts subjects, predicates and objects; kg graphs
+    have no blank nodes, whose labels would otherwise vary between runs.
+    """
+    for triple in graph:
+        if any(isinstance(term, BNode) for term in triple):
+            raise ValueError(f"blank node in {triple!r}: kg graphs have none, so their Turtle is deterministic")
+    bind_prefixes(graph)
+    return graph.serialize(format="longturtle")
+
+
+def write_turtle(graph: Graph | ReportStore, path: str | Path) -> None:
+    """Write a graph, or what a store holds, as deterministic Turtle, atomically (temporary file, then os.replace)."""
+    if isinstance(graph, ReportStore):
+        from kg.export import to_graph
+
+        graph = to_graph(graph)
+    write_text(path, serialize_turtle(graph))

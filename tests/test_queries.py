@@ -124,6 +124,15 @@ def graph() -> Graph:
     return g
 
 
+def test_the_test_graph_is_in_the_mapping_shape(graph):
+    # hand-written, so checked against the shapes: the queries are tested on the graph kg writes
+    from kg.validate import validate_graph
+
+    conforms, lines = validate_graph(graph)
+    assert conforms, "\n".join(lines)
+    assert [line.split(" | ")[2] for line in lines] == ["check ApplicationsBalance", "check CarryOverFollowsLastYear"]
+
+
 def test_every_shipped_query_has_expected_rows():
     shipped = {info.name for info in list_queries()}
     assert shipped == set(EXPECTED) | {"figure-evidence"}

@@ -124,6 +124,15 @@ def graph() -> Graph:
     return g
 
 
+def test_the_test_graph_is_in_the_mapping_shape(graph):
+    # hand-written, so checked against the shapes: the queries are tested on the graph kg writes
+    from kg.validate import validate_graph
+
+    conforms, lines = validate_graph(graph)
+    assert conforms, "\n".join(lines)
+    assert [line.split(" | ")[2] for line in lines] == ["check ApplicationsBalance", "check CarryOverFollowsLastYear"]
+
+
 def test_every_shipped_query_has_expected_rows():
     shipped = {info.name for info in list_queries()}
     assert shipped == set(EXPECTED) | {"figure-evidence"}
@@ -183,15 +192,15 @@ def test_figure_evidence_filtered_by_metric_and_year(graph):
 
 
 def test_a_metric_is_named_by_key_prefixed_name_or_iri(graph):
-    # figure-evidence's metric_key is declared "(kgo:)": the value names the property kgo:{key}
-    assert dict(query_info("figure-evidence").kinds) == {"metric_key": "kgo:", "year": "integer"}
+    # figure-evidence's metric_key is declared "(kgm:)": the value names the metric concept kgm:{key}
+    assert dict(query_info("figure-evidence").kinds) == {"metric_key": "kgm:", "year": "integer"}
     by_key = run_query("figure-evidence", graph, {"metric_key": "litigation_total"}, with_ontology=False)
     assert len(by_key[1]) == 6
-    for value in ("kgo:litigation_total", "https://w3id.org/govinfo-kg/observation/litigation_total"):
+    for value in ("kgm:litigation_total", "https://w3id.org/govinfo-kg/code/metric/litigation_total"):
         assert run_query("figure-evidence", graph, {"metric_key": value}, with_ontology=False) == by_key
-    with pytest.raises(ResourceError, match=r"'litgation_total' is not a known kgo: name \(did you mean litigation_total"):
+    with pytest.raises(ResourceError, match=r"'litgation_total' is not a known kgm: name \(did you mean litigation_total"):
         run_query("figure-evidence", graph, {"metric_key": "litgation_total"})
-    with pytest.raises(ResourceError, match="takes a name such as kgo:"):
+    with pytest.raises(ResourceError, match="takes a name such as kgm:"):
         run_query("figure-evidence", graph, {"metric_key": "litigation total"})
 
 def test_unknown_parameter_is_an_error(graph):
@@ -249,7 +258,7 @@ def test_query_by_path(graph, tmp_path):
     path.write_text(
         "# title: Agencies\n# description: names\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
         "PREFIX org: <http://www.w3.org/ns/org#>\n"
-        "SELECT ?name WHERE { ?a a org:Organization ; skos:prefLabel ?name } ORDER BY ?name\n",
+        "SELECT ?name WHERE { ?a a org:FormalOrganization ; skos:prefLabel ?name } ORDER BY ?name\n",
         encoding="utf-8",
     )
     assert run_query(str(path), graph) == (["name"], [[A], [B], [C]])

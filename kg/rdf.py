@@ -173,7 +173,6 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     yield report, RDF.type, SCHEMA.Report
     yield report, DCTERMS.conformsTo, FORMAT_IRIS.get((facts.format, facts.edition if facts.format == "standard" else None), KG.StandardTemplate)
 
-    yield dist, RDF.type, DCAT.Distribution
     yield dist, DCTERMS.identifier, Literal(facts.sha256)
     yield dist, DCAT.mediaType, media_type_iri(facts.media_type)
     yield dist, KG.sourcePath, Literal(facts.source)
@@ -186,7 +185,6 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
         agency, series = agency_iri(name), series_iri(name)
         yield agency, RDF.type, ORG.FormalOrganization  # org:Organization by ORG's subclass axiom
         yield agency, SKOS.prefLabel, Literal(agency_key(name), lang="zh")
-        yield series, RDF.type, DCAT.DatasetSeries
         yield series, DCTERMS.publisher, agency
         yield series, DCTERMS.title, Literal(f"{agency_key(name)}政府信息公开工作年度报告", lang="zh")
         yield report, DCTERMS.publisher, agency
@@ -271,8 +269,12 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     yield from sentences.triples()
 
 
+SLICE_NAMES = {KG.disclosureStats: "stats", KG.applicantStats: "applicant", KG.textFigures: "text"}
+
+
 def _slice_iri(report: URIRef, dataset: URIRef, applicant: str | None) -> URIRef:
-    name = str(dataset).rsplit("#", 1)[-1]
+    """``{report}/slice/stats``, ``{report}/slice/text`` and ``{report}/slice/applicant/{type}``."""
+    name = SLICE_NAMES[dataset]
     return URIRef(f"{report}/slice/{name}/{applicant}" if applicant is not None else f"{report}/slice/{name}")
 
 
@@ -309,7 +311,7 @@ class _Sentences:
         """``{report}/sentence/{start}-{end}``; should two different sentences have the same
         offsets (they cannot in an extraction, whose sentence is the text between them), the
         later ones are told apart by a count."""
-        base = f"{self.report}/sentence/{ev.start}-{ev.end}"
+        base = f"{self.report}/s/{ev.start}-{ev.end}"
         for n in range(1, len(self.seen) + 2):
             node = URIRef(base if n == 1 else f"{base}-{n}")
             known = self.seen.setdefault(node, ev)
@@ -328,8 +330,7 @@ class _Sentences:
 
 
 def _sentence(node: URIRef, dist: URIRef, report: URIRef, ev: Evidence) -> Iterator[Triple]:
-    quote_, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
-    yield node, RDF.type, OA.SpecificResource
+    quote_, position = URIRef(f"{node}/q"), URIRef(f"{node}/p")
     yield node, OA.hasSource, dist
     yield node, OA.hasSelector, quote_
     yield quote_, RDF.type, OA.TextQuoteSelector
@@ -393,7 +394,6 @@ def _contact(report: URIRef, facts: ReportFacts, evidence) -> Iterator[Triple]:
     if c.address is not None or c.postcode is not None:
         address = URIRef(f"{contact}/address")
         yield contact, VCARD.hasAddress, address
-        yield address, RDF.type, VCARD.Address
         if c.address is not None:
             yield address, VCARD["street-address"], Literal(c.address.value)
             yield from evidence(contact, "contact.address", c.address.evidence)

@@ -130,6 +130,13 @@ def _offset(n: int) -> Literal:
     return Literal(str(n), datatype=XSD.nonNegativeInteger)
 
 
+def _int(term: Node | None) -> int:
+    """An integer literal's value (a year, an offset, an integer obsValue)."""
+    if not isinstance(term, Literal):
+        raise ValueError(f"not an integer literal: {term!r}")
+    return int(str(term))
+
+
 # ---------------------------------------------------------------- one report
 
 
@@ -436,7 +443,7 @@ def link_series(graph: Graph) -> Graph:
         if year is None:
             continue
         try:
-            members.setdefault(series, []).append((int(year), str(report), report))
+            members.setdefault(series, []).append((_int(year), str(report), report))
         except ValueError:
             continue
     for series, reports in members.items():
@@ -563,8 +570,10 @@ def _record(g: Graph, report: Node) -> dict:
                 continue  # the record holds facts.md's metrics; the rest of the tables stay in the graph
             value = g.value(obs, SDMX_MEASURE.obsValue)
             unit = g.value(obs, SDMX_ATTR.unitMeasure)
+            if not isinstance(value, Literal):
+                raise ValueError(f"observation {obs} has no value")
             stats[metric] = {
-                "value": int(value) if value.datatype == XSD.integer else float(value.toPython()),
+                "value": _int(value) if value.datatype == XSD.integer else float(value.toPython()),
                 "approx": bool(py(g.value(obs, KG.approximate))),
                 "unit": None if unit is None else str(unit)[len(str(KGU)):],
             }
@@ -576,11 +585,11 @@ def _record(g: Graph, report: Node) -> dict:
         "source": text(g.value(dist, KG.sourcePath)) if dist is not None else None,
         "title": text(g.value(report, DCTERMS.title)),
         "agency": text(g.value(agency, SKOS.prefLabel)) if agency is not None else None,
-        "year": None if year is None else int(year),
+        "year": None if year is None else _int(year),
         "period_start": text(g.value(span, DCAT.startDate)) if span is not None else None,
         "period_end": text(g.value(span, DCAT.endDate)) if span is not None else None,
         "issued": text(g.value(report, DCTERMS.issued)),
-        "format": FORMAT_OF.get(conforms, "standard"),
+        "format": FORMAT_OF.get(conforms, "standard") if isinstance(conforms, URIRef) else "standard",
         "contact": contact_record,
         "platform_types": channels,
         "stats": {m: stats[m] for m in sorted(stats)},
@@ -608,8 +617,8 @@ def value_end(g: Graph, node: Node) -> int:
     plus the length of its obsValue's lexical form (see _Sentences.reading)."""
     end = g.value(node, KG.valueEnd)
     if end is not None:
-        return int(end)
-    return int(g.value(node, KG.valueStart)) + len(str(int(g.value(node, SDMX_MEASURE.obsValue))))
+        return _int(end)
+    return _int(g.value(node, KG.valueStart)) + len(str(_int(g.value(node, SDMX_MEASURE.obsValue))))
 
 
 def _read_reading(g: Graph, node: Node) -> dict:
@@ -620,8 +629,8 @@ def _read_reading(g: Graph, node: Node) -> dict:
         if (selector, RDF.type, OA.TextQuoteSelector) in g:
             ev["sentence"] = str(g.value(selector, OA.exact))
         elif (selector, RDF.type, OA.TextPositionSelector) in g:
-            ev["start"] = int(g.value(selector, OA.start))
-            ev["end"] = int(g.value(selector, OA.end))
+            ev["start"] = _int(g.value(selector, OA.start))
+            ev["end"] = _int(g.value(selector, OA.end))
         elif (selector, RDF.type, OA.FragmentSelector) in g:
             page = str(g.value(selector, RDF.value))
             if page.startswith("page="):
@@ -633,9 +642,9 @@ def _read_reading(g: Graph, node: Node) -> dict:
         "sentence": ev.get("sentence"),
         "start": ev.get("start"),
         "end": ev.get("end"),
-        "value_start": int(g.value(node, KG.valueStart)),
+        "value_start": _int(g.value(node, KG.valueStart)),
         "value_end": value_end(g, node),
         "rule": str(rule),
         **({"page": ev["page"]} if "page" in ev else {}),
-        **{key: int(value) for key, value in cells.items() if value is not None},
+        **{key: _int(value) for key, value in cells.items() if value is not None},
     }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCAT, DCTERMS, ORG, RDF, SKOS
 
 from kg.atomic import atomic_open
@@ -43,7 +44,7 @@ _warned = False
 # ----------------------------------------------------------------------------- RDF -> networkx
 
 
-def _zh_label(graph: Graph, node: URIRef) -> str | None:
+def _zh_label(graph: Graph, node: Node) -> str | None:
     labels = sorted(graph.objects(node, SKOS.prefLabel), key=lambda l: (getattr(l, "language", None) != "zh", str(l)))
     return str(labels[0]) if labels else None
 
@@ -57,11 +58,12 @@ def _first(graph: Graph, subject, predicate) -> object | None:
     return values[0] if values else None
 
 
-def _contact_attrs(graph: Graph, contact: URIRef) -> dict[str, str]:
+def _contact_attrs(graph: Graph, contact: Node) -> dict[str, str]:
     def v(name: str) -> URIRef:
         return URIRef(VCARD + name)
 
-    phones, faxes = [], []
+    phones: list[str] = []
+    faxes: list[str] = []
     for tel in graph.objects(contact, v("hasTelephone")):
         value = _first(graph, tel, v("hasValue"))
         if value is None:
@@ -103,14 +105,14 @@ def to_networkx(rdf_graph: Graph, *, with_ontology: bool = True) -> nx.MultiDiGr
         year = int(year_literal.toPython()) if isinstance(year_literal, Literal) else None
         title = _first(g, report, DCTERMS.title)
         fmt = _first(g, report, DCTERMS.conformsTo)
-        attrs = {"kind": "report", "label": str(title) if title else f"{_tail(str(report))}"}
+        attrs: dict[str, str | int] = {"kind": "report", "label": str(title) if title else f"{_tail(str(report))}"}
         if year is not None:
             attrs["year"] = year
         if fmt is not None:
             attrs["format"] = _tail(str(fmt))
         out.add_node(str(report), **attrs)
-        for agency in sorted(g.objects(report, DCTERMS.publisher), key=str):
-            out.add_edge(str(agency), str(report), key="published", kind="published")
+        for publisher in sorted(g.objects(report, DCTERMS.publisher), key=str):
+            out.add_edge(str(publisher), str(report), key="published", kind="published")
         if year is not None:
             year_node = f"{YEAR_IRI}{year}"
             out.add_node(year_node, kind="year", label=str(year), year=year)

@@ -127,6 +127,13 @@ def _offset(n: int) -> Literal:
     return Literal(str(n), datatype=XSD.nonNegativeInteger)
 
 
+def _int(term: Node | None) -> int:
+    """An integer literal's value (a year, an offset, an integer obsValue)."""
+    if not isinstance(term, Literal):
+        raise ValueError(f"not an integer literal: {term!r}")
+    return int(str(term))
+
+
 # ---------------------------------------------------------------- one report
 
 
@@ -170,7 +177,6 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     yield report, RDF.type, SCHEMA.Report
     yield report, DCTERMS.conformsTo, FORMAT_IRIS.get((facts.format, facts.edition if facts.format == "standard" else None), KG.StandardTemplate)
 
-    yield dist, RDF.type, DCAT.Distribution
     yield dist, DCTERMS.identifier, Literal(facts.sha256)
     yield dist, DCAT.mediaType, media_type_iri(facts.media_type)
     yield dist, KG.sourcePath, Literal(facts.source)
@@ -183,7 +189,6 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
         agency, series = agency_iri(name), series_iri(name)
         yield agency, RDF.type, ORG.FormalOrganization  # org:Organization by ORG's subclass axiom
         yield agency, SKOS.prefLabel, Literal(agency_key(name), lang="zh")
-        yield series, RDF.type, DCAT.DatasetSeries
         yield series, DCTERMS.publisher, agency
         yield series, DCTERMS.title, Literal(f"{agency_key(name)}政府信息公开工作年度报告", lang="zh")
         yield report, DCTERMS.publisher, agency
@@ -268,8 +273,12 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     yield from sentences.triples()
 
 
+SLICE_NAMES = {KG.disclosureStats: "stats", KG.applicantStats: "applicant", KG.textFigures: "text"}
+
+
 def _slice_iri(report: URIRef, dataset: URIRef, applicant: str | None) -> URIRef:
-    name = str(dataset).rsplit("#", 1)[-1]
+    """``{report}/slice/stats``, ``{report}/slice/text`` and ``{report}/slice/applicant/{type}``."""
+    name = SLICE_NAMES[dataset]
     return URIRef(f"{report}/slice/{name}/{applicant}" if applicant is not None else f"{report}/slice/{name}")
 
 
@@ -306,7 +315,7 @@ class _Sentences:
         """``{report}/sentence/{start}-{end}``; should two different sentences have the same
         offsets (they cannot in an extraction, whose sentence is the text between them), the
         later ones are told apart by a count."""
-        base = f"{self.report}/sentence/{ev.start}-{ev.end}"
+        base = f"{self.report}/s/{ev.start}-{ev.end}"
         for n in range(1, len(self.seen) + 2):
             node = URIRef(base if n == 1 else f"{base}-{n}")
             known = self.seen.setdefault(node, ev)
@@ -325,8 +334,7 @@ class _Sentences:
 
 
 def _sentence(node: URIRef, dist: URIRef, report: URIRef, ev: Evidence) -> Iterator[Triple]:
-    quote_, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
-    yield node, RDF.type, OA.SpecificResource
+    quote_, position = URIRef(f"{node}/q"), URIRef(f"{node}/p")
     yield node, OA.hasSource, dist
     yield node, OA.hasSelector, quote_
     yield quote_, RDF.type, OA.TextQuoteSelector
@@ -390,7 +398,6 @@ def _contact(report: URIRef, facts: ReportFacts, evidence) -> Iterator[Triple]:
     if c.address is not None or c.postcode is not None:
         address = URIRef(f"{contact}/address")
         yield contact, VCARD.hasAddress, address
-        yield address, RDF.type, VCARD.Address
         if c.address is not None:
             yield address, VCARD["street-address"], Literal(c.address.value)
             yield from evidence(contact, "contact.address", c.address.evidence)
@@ -479,8 +486,10 @@ def _record(g: Graph, report: Node) -> dict:
                 continue  # the record holds facts.md's metrics; the rest of the tables stay in the graph
             value = g.value(obs, SDMX_MEASURE.obsValue)
             unit = g.value(obs, SDMX_ATTR.unitMeasure)
+            if not isinstance(value, Literal):
+                raise ValueError(f"observation {obs} has no value")
             stats[metric] = {
-                "value": int(value) if value.datatype == XSD.integer else float(value.toPython()),
+                "value": _int(value) if value.datatype == XSD.integer else float(value.toPython()),
                 "approx": bool(py(g.value(obs, KG.approximate))),
                 "unit": None if unit is None else str(unit)[len(str(KGU)):],
             }
@@ -492,11 +501,11 @@ def _record(g: Graph, report: Node) -> dict:
         "source": text(g.value(dist, KG.sourcePath)) if dist is not None else None,
         "title": text(g.value(report, DCTERMS.title)),
         "agency": text(g.value(agency, SKOS.prefLabel)) if agency is not None else None,
-        "year": None if year is None else int(year),
+        "year": None if year is None else _int(year),
         "period_start": text(g.value(span, DCAT.startDate)) if span is not None else None,
         "period_end": text(g.value(span, DCAT.endDate)) if span is not None else None,
         "issued": text(g.value(report, DCTERMS.issued)),
-        "format": FORMAT_OF.get(conforms, "standard"),
+        "format": FORMAT_OF.get(conforms, "standard") if isinstance(conforms, URIRef) else "standard",
         "contact": contact_record,
         "platform_types": channels,
         "stats": {m: stats[m] for m in sorted(stats)},
@@ -524,8 +533,8 @@ def value_end(g: Graph, node: Node) -> int:
     plus the length of its obsValue's lexical form (see _Sentences.reading)."""
     end = g.value(node, KG.valueEnd)
     if end is not None:
-        return int(end)
-    return int(g.value(node, KG.valueStart)) + len(str(int(g.value(node, SDMX_MEASURE.obsValue))))
+        return _int(end)
+    return _int(g.value(node, KG.valueStart)) + len(str(_int(g.value(node, SDMX_MEASURE.obsValue))))
 
 
 def _read_reading(g: Graph, node: Node) -> dict:
@@ -536,8 +545,8 @@ def _read_reading(g: Graph, node: Node) -> dict:
         if (selector, RDF.type, OA.TextQuoteSelector) in g:
             ev["sentence"] = str(g.value(selector, OA.exact))
         elif (selector, RDF.type, OA.TextPositionSelector) in g:
-            ev["start"] = int(g.value(selector, OA.start))
-            ev["end"] = int(g.value(selector, OA.end))
+            ev["start"] = _int(g.value(selector, OA.start))
+            ev["end"] = _int(g.value(selector, OA.end))
         elif (selector, RDF.type, OA.FragmentSelector) in g:
             page = str(g.value(selector, RDF.value))
             if page.startswith("page="):
@@ -549,9 +558,9 @@ def _read_reading(g: Graph, node: Node) -> dict:
         "sentence": ev.get("sentence"),
         "start": ev.get("start"),
         "end": ev.get("end"),
-        "value_start": int(g.value(node, KG.valueStart)),
+        "value_start": _int(g.value(node, KG.valueStart)),
         "value_end": value_end(g, node),
         "rule": str(rule),
         **({"page": ev["page"]} if "page" in ev else {}),
-        **{key: int(value) for key, value in cells.items() if value is not None},
+        **{key: _int(value) for key, value in cells.items() if value is not None},
     }

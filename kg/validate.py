@@ -10,7 +10,7 @@ from kg.errors import ResourceError
 from kg.resources import ontology_graph, shapes_graph
 from kg.vocab import DCAT, KG, KGID, PREFIXES
 
-SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+SEVERITY: dict[Node | None, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
 def validate_graph(graph: Graph) -> tuple[bool, list[str]]:
@@ -64,7 +64,7 @@ def _fallback(results: Graph, result: Node) -> str:
     return f"fails {short(component)}" if component is not None else "fails a shape"
 
 
-def report_of(data: Graph, node: Node) -> URIRef | None:
+def report_of(data: Graph, node: Node | None) -> URIRef | None:
     """The report a node belongs to: from its IRI (``kgid:report/...``) or, for a file, its report."""
     if not isinstance(node, URIRef):
         return None
@@ -74,10 +74,11 @@ def report_of(data: Graph, node: Node) -> URIRef | None:
         parts = iri[len(base):].split("/")
         keep = 1 if parts[0].startswith("file-") else 2
         return URIRef(base + "/".join(parts[:keep]))
-    return data.value(None, DCAT.distribution, node)
+    report = data.value(None, DCAT.distribution, node)
+    return report if isinstance(report, URIRef) else None
 
 
-def _report_label(data: Graph, node: Node) -> str:
+def _report_label(data: Graph, node: Node | None) -> str:
     report = report_of(data, node)
     if report is None:
         return "-"
@@ -88,7 +89,7 @@ def _report_label(data: Graph, node: Node) -> str:
 _NAMESPACES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
 
 
-def short(term: Node) -> str:
+def short(term: Node | None) -> str:
     """A compact name for a term: ``prefix:local`` for kg's prefixes, else the term itself."""
     if isinstance(term, URIRef):
         for prefix, ns in _NAMESPACES:

@@ -92,7 +92,7 @@ YEAR = Namespace("http://reference.data.gov.uk/id/year/")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
 RFC3778 = URIRef("http://tools.ietf.org/rfc/rfc3778")
 
-PREFIXES: dict[str, Namespace | str] = {
+PREFIXES: dict[str, Namespace] = {  # DefinedNamespaces by their _NS
     "kg": KG._NS,
     "kgid": KGID,
     "kgm": KGM,
@@ -102,23 +102,23 @@ PREFIXES: dict[str, Namespace | str] = {
     "kgr": KGR,
     "kgo": KGO,
     "dcat": DCAT,
-    "dcterms": DCTERMS,
+    "dcterms": DCTERMS._NS,
     "dqv": DQV,
-    "org": ORG,
-    "owl": OWL,
-    "prov": PROV,
-    "qb": QB,
-    "rdf": RDF,
-    "rdfs": RDFS,
+    "org": ORG._NS,
+    "owl": OWL._NS,
+    "prov": PROV._NS,
+    "qb": QB._NS,
+    "rdf": RDF._NS,
+    "rdfs": RDFS._NS,
     "schema": SCHEMA,
     "sdmx-attribute": SDMX_ATTR,
     "sdmx-dimension": SDMX_DIM,
     "sdmx-measure": SDMX_MEASURE,
-    "sh": SH,
-    "skos": SKOS,
+    "sh": SH._NS,
+    "skos": SKOS._NS,
     "oa": OA,
     "vcard": VCARD,
-    "xsd": XSD,
+    "xsd": XSD._NS,
     "year": YEAR,
 }
 

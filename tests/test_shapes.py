@@ -172,14 +172,14 @@ def test_bad_email_and_platform(graph, facts):
 
 def test_report_of(graph, facts):
     r = report_iri(facts)
-    assert report_of(graph, URIRef(f"{r}/sentence/2-35/quote")) == r
-    assert report_of(graph, URIRef(f"{r}/slice/applicantStats/other_org")) == r
+    assert report_of(graph, URIRef(f"{r}/s/2-35/q")) == r
+    assert report_of(graph, URIRef(f"{r}/slice/applicant/other_org")) == r
     assert report_of(graph, URIRef(f"https://w3id.org/govinfo-kg/id/file/{facts.sha256}")) == r
     assert report_of(graph, URIRef("https://w3id.org/govinfo-kg/id/report/file-0123/obs/x")) == URIRef("https://w3id.org/govinfo-kg/id/report/file-0123")
 
 
 def test_observation_outside_any_slice(graph, facts):
-    slice_ = URIRef(f"{report_iri(facts)}/slice/disclosureStats")
+    slice_ = URIRef(f"{report_iri(facts)}/slice/stats")
     graph.remove((slice_, QB.observation, obs(facts, "proactive_total")))
     one(violations(graph), "belongs to exactly one slice")
 
@@ -199,12 +199,12 @@ def test_reading_needs_one_rule(graph, facts):
 
 def test_sentence_needs_its_quote(graph, facts):
     sentence = graph.value(obs(facts, "proactive_total"), PROV.wasDerivedFrom)
-    graph.remove((sentence, OA.hasSelector, URIRef(f"{sentence}/quote")))
+    graph.remove((sentence, OA.hasSelector, URIRef(f"{sentence}/q")))
     one(violations(graph), "exactly one quote")
 
 
 def test_applicant_type_only_in_the_applicant_data_set(graph, facts):
-    slice_ = URIRef(f"{report_iri(facts)}/slice/disclosureStats")
+    slice_ = URIRef(f"{report_iri(facts)}/slice/stats")
     graph.add((slice_, KG.applicantType, URIRef("https://w3id.org/govinfo-kg/code/applicant/natural_person")))
     one(violations(graph), "applicant type exactly when it belongs to kg:applicantStats")
     graph.add((obs(facts, "applications_received"), KG.applicantType, URIRef("https://w3id.org/govinfo-kg/code/applicant/natural_person")))

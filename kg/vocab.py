@@ -78,7 +78,6 @@ KGP = Namespace(BASE + "code/platform/")
 KGU = Namespace(BASE + "code/unit/")
 KGA = Namespace(BASE + "code/applicant/")
 KGR = Namespace(BASE + "record/")  # a report's record figures as direct properties (kgr:applications_received)
-KGO = Namespace(BASE + "observation/")  # from a report to its kg:disclosureStats observation of a metric (kgo:applications_received)
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -100,7 +99,6 @@ PREFIXES: dict[str, Namespace] = {  # DefinedNamespaces by their _NS
     "kgu": KGU,
     "kga": KGA,
     "kgr": KGR,
-    "kgo": KGO,
     "dcat": DCAT,
     "dcterms": DCTERMS._NS,
     "dqv": DQV,

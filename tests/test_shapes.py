@@ -103,7 +103,7 @@ def test_direct_record_value_must_repeat_its_observation(graph, facts):
 
 
 def test_no_report_to_observation_links(graph):
-    # the report's figures are found through its slice; no kgo: link is written
+    # the report's figures are found through its slice
     assert not [p for p in graph.predicates() if str(p).startswith("https://w3id.org/govinfo-kg/observation/")]
 
 

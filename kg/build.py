@@ -16,19 +16,9 @@ from pathlib import Path
 from kg.errors import KgError, printable
 from kg.pipeline import Inputs, find_inputs, iter_extract, workers
 from kg.store import StoreError
-from kg.writer import ReportWriter, in_memory, prepare, write_turtle
+from kg.writer import About, ReportWriter, in_memory, prepare, write_turtle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
-
-
-@dataclass(frozen=True)
-class About:
-    """What a build's summary tells of one report written."""
-
-    agency: str | None
-    year: int | None
-    kind: str  # its format, e.g. standard-2021
-    figures: int
 
 
 @dataclass
@@ -167,7 +157,7 @@ def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: in
                 result.duplicates += 1
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
-            result.written[report.source] = About(report.agency, report.year, report.kind, report.figures)
+            result.written[report.source] = report.about
     result.added -= len(unstored)  # buffered, then refused by the store
     for refused in unstored:
         result.written.pop(refused.path, None)

@@ -297,19 +297,27 @@ def _summary(result) -> str:
     )
 
 
+def _source(graph: Optional[Path], store: Optional[Path], usage: str) -> tuple[Path, bool]:
+    """The graph file or the store directory, whichever is given (exactly one), and whether it is the store."""
+    if graph is not None and store is None:
+        return graph, False
+    if store is not None and graph is None:
+        return store, True
+    _usage(usage)
+
+
 def _load_source(graph: Optional[Path], store: Optional[Path], what: str):
     """The rdflib graph of a Turtle file or of a store (its union, loaded into memory)."""
-    if (graph is None) == (store is None):
-        _usage(f"give {what} or --store DIR (one of them)")
-    if store is not None:
+    path, in_store = _source(graph, store, f"give {what} or --store DIR (one of them)")
+    if in_store:
         from kg.export import to_graph
         from kg.store_open import open_store
 
-        with open_store(store, read_only=True) as db:
+        with open_store(path, read_only=True) as db:
             return to_graph(db)
     from kg.graphio import load_graph
 
-    return load_graph(graph)  # type: ignore[arg-type]  # (one of the two is given)
+    return load_graph(path)
 
 
 @app.command()
@@ -370,29 +378,25 @@ def query(
             for parameter, meaning in info.parameters:
                 typer.echo(f"{'':<36}-p {parameter}=…  {meaning}")
         raise typer.Exit(0)
-    if not name or (graph is None) == (store is None):
-        _err("give a query name (or --list) and --graph FILE or --store DIR")
-        raise typer.Exit(2)
+    usage = "give a query name (or --list) and --graph FILE or --store DIR"
+    if not name:
+        _usage(usage)
+    path, in_store = _source(graph, store, usage)
     params = {}
     for given in param or []:
         key, sep, value = given.partition("=")
         if not sep or not key.strip():
-            _err(f"--param {given!r}: give NAME=VALUE")
-            raise typer.Exit(2)
+            _usage(f"--param {given!r}: give NAME=VALUE")
         params[key.strip()] = value.strip()
-    from kg.graphio import load_graph
+    if in_store:
+        from kg.store_open import open_store
 
-    try:
-        if store is not None:
-            from kg.store_open import open_store
+        with open_store(path, read_only=True) as db:
+            columns, rows = db.query(name, params)
+    else:
+        from kg.graphio import load_graph
 
-            with open_store(store, read_only=True) as db:
-                columns, rows = db.query(name, params)
-        else:
-            columns, rows = run_query(name, load_graph(graph), params)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+        columns, rows = run_query(name, load_graph(path), params)
     typer.echo(format_rows(columns, rows, fmt.value), nl=False)
 
 

@@ -188,9 +188,6 @@ class Engine:
             else:
                 self._idle.put(fresh)
 
-    def _give_back(self, worker: _Worker) -> None:
-        self._idle.put(worker)
-
     def close(self) -> None:
         """Kill every worker, busy or not; later requests are refused. Safe in a signal handler."""
         self._closed = True
@@ -234,7 +231,7 @@ class Engine:
             self._replace(worker)
             raise
         if message[0] == "whole":
-            self._give_back(worker)
+            self._idle.put(worker)
             return Reply(message[1], message[2], message[3])
         return Reply(message[1], message[2], message[3], Stream(self, worker, deadline, label))
 
@@ -263,7 +260,7 @@ class Stream:
                 return
             self.done = True
         if finished:
-            self.engine._give_back(self.worker)
+            self.engine._idle.put(self.worker)
         else:  # abandoned or cut half-way: the worker may still be writing
             self.engine._replace(self.worker)
 

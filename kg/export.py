@@ -37,9 +37,9 @@ def _restored(items: Iterable[_Item]) -> Iterator[_Item]:
         if item.predicate.value in _OFFSETS and isinstance(obj, ox.Literal) and obj.datatype.value == _XSD_INTEGER:
             fixed = ox.Literal(obj.value, datatype=_NON_NEGATIVE)
             if isinstance(item, ox.Quad):
-                item = ox.Quad(item.subject, item.predicate, fixed, item.graph_name)  # type: ignore[assignment]
+                item = ox.Quad(item.subject, item.predicate, fixed, item.graph_name)
             else:
-                item = ox.Triple(item.subject, item.predicate, fixed)  # type: ignore[assignment]
+                item = ox.Triple(item.subject, item.predicate, fixed)
         yield item
 
 

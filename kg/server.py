@@ -54,7 +54,7 @@ from starlette.routing import Route
 from kg.engine import Cut, Engine, EngineError, Job, Reply
 from kg.errors import KgError
 from kg.guard import fetching_keyword
-from kg.store_open import open_error, reading_lock
+from kg.store_open import check_store, open_error, reading_lock
 
 QUERY_BYTES = 1 << 20  # a query's text
 WRITE_BYTES = 16 << 20  # an update or a graph sent to /store
@@ -299,15 +299,6 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _check_store(path: Path, shown: str) -> None:
-    if not path.exists():
-        raise ServeError(shown, "no store here (build one with: kg build PATH --store DIR)")
-    if not path.is_dir():
-        raise ServeError(shown, "not a store: it is a file (a store is a directory)")
-    if not (path / "CURRENT").is_file():
-        raise ServeError(shown, "not a kg store (build one with: kg build PATH --store DIR)")
-
-
 def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, writable: bool = False,
           seconds: float | None = None, workers: int = 2, on_ready: Callable[[str], None] | None = None) -> None:
     """Serve the store in ``store_dir`` until SIGINT or SIGTERM; :class:`ServeError` (one line)
@@ -316,7 +307,7 @@ def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, w
 
     shown, path = str(store_dir), Path(store_dir)
     seconds = seconds or limits().query_seconds
-    _check_store(path, shown)
+    check_store(path, shown)
     with reading_lock(path, shown) if not writable else nullcontext():
         sock = _listen(host, port)
         engine = Engine(str(path.resolve()), writable=writable, workers=workers, seconds=seconds)

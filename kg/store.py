@@ -91,9 +91,10 @@ class ReportStore:
 
     # -- reading what is stored
 
-    def _select(self, text: str, **kwargs) -> list[list]:
+    def _select(self, text: str) -> list[list]:
         try:
-            result = self.db.query(text, **kwargs)
+            result = self.db.query(text)
+            assert isinstance(result, ox.QuerySolutions)
             return [list(solution) for solution in result]
         except OSError as error:
             raise StoreError(self.shown, f"cannot read the store: {first_line(error)}") from None
@@ -129,7 +130,6 @@ class ReportStore:
         ontology = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}")
         return len(self.db) - int(ontology[0][0].value)
 
-    # -- planning a build
     # -- querying
 
     def query(self, query: str | Path, params: Mapping[str, object] | None = None) -> tuple[list[str], list[list[object]]]:

@@ -44,6 +44,16 @@ class ConflictError(InputError):
 
 
 @dataclass(frozen=True)
+class About:
+    """What a build's summary tells of one report written."""
+
+    agency: str | None
+    year: int | None
+    kind: str  # its format, e.g. standard-2021
+    figures: int
+
+
+@dataclass(frozen=True)
 class Prepared:
     """One report ready to write: its triples as N-Triples text, split as the store keeps them.
 
@@ -58,11 +68,7 @@ class Prepared:
     own: str  # the report graph's triples, one N-Triples line each
     shared: str  # triples about its agency and series (kept once in the shared graph)
     series: tuple[str, ...]
-    # what a build's summary tells of the report
-    agency: str | None = None
-    year: int | None = None
-    kind: str = ""  # its format, e.g. standard-2021
-    figures: int = 0
+    about: About
 
     @property
     def size(self) -> int:
@@ -88,10 +94,12 @@ def prepare(facts: ReportFacts) -> Prepared:
             series.add(str(o))
     return Prepared(
         iri, facts.source, facts.sha256, "\n".join(own), "\n".join(shared), tuple(sorted(series)),
-        agency=facts.agency.value if facts.agency else None,
-        year=facts.year.value if facts.year else None,
-        kind=facts.format + (f"-{facts.edition}" if facts.edition else ""),
-        figures=len(facts.stats),
+        About(
+            facts.agency.value if facts.agency else None,
+            facts.year.value if facts.year else None,
+            facts.format + (f"-{facts.edition}" if facts.edition else ""),
+            len(facts.stats),
+        ),
     )
 
 
@@ -101,7 +109,6 @@ class ReportWriter(ReportStore):
     def __init__(self, db: ox.Store, shown: str):
         super().__init__(db, shown)
         self._pending: list[Prepared] = []  # new reports buffered by batch()
-        self._pending_size = 0
         self._limit = 0  # batch()'s limit in bytes; 0: write each report at once
         self._failed: list[KgError] = []
         self._unflushed = 0  # bytes of updates since the memory tables were last flushed
@@ -187,9 +194,8 @@ class ReportWriter(ReportStore):
         path, iri = report.source, report.iri
         if self._limit and iri not in graphs and path not in entries:
             self._pending.append(report)  # a plain addition: buffered
-            self._pending_size += report.size
             self._remember(Entry(iri, path, report.sha256, mapping_id()))
-            if self._pending_size >= self._limit:
+            if sum(r.size for r in self._pending) >= self._limit:
                 self.flush()
             return "added"
         self.flush()  # what follows reads the store
@@ -226,11 +232,11 @@ class ReportWriter(ReportStore):
         finally:
             self._limit, self._failed = 0, []
             if self._pending:  # the block ended by an error: nothing buffered was written
-                self._pending, self._pending_size, self._entries = [], 0, None
+                self._pending, self._entries = [], None
 
     def flush(self) -> None:
         """Write the buffered new reports (see :meth:`batch`)."""
-        pending, self._pending, self._pending_size = self._pending, [], 0
+        pending, self._pending = self._pending, []
         if not pending:
             return
         try:
@@ -347,10 +353,6 @@ def serialize_turtle(graph: Graph) -> str:
     return graph.serialize(format="longturtle")
 
 
-def write_turtle(graph: Graph | ReportStore, path: str | Path) -> None:
-    """Write a graph, or what a store holds, as deterministic Turtle, atomically (temporary file, then os.replace)."""
-    if isinstance(graph, ReportStore):
-        from kg.export import to_graph
-
-        graph = to_graph(graph)
+def write_turtle(graph: Graph, path: str | Path) -> None:
+    """Write a graph as deterministic Turtle, atomically (temporary file, then os.replace)."""
     write_text(path, serialize_turtle(graph))

@@ -96,7 +96,7 @@ def _version(show: bool) -> None:
 
 @app.callback()
 def _main(
-    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print kg's version and exit.")] = False,
+    _show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print kg's version and exit.")] = False,
 ) -> None:
     pass
 
@@ -168,7 +168,7 @@ def _stopped_by_kill(message: str) -> Iterator[None]:
     ``message`` and exit 128 + the signal's number."""
     received: list[int] = []
 
-    def interrupt(signum, frame):
+    def interrupt(signum, _frame):
         received.append(signum)
         raise KeyboardInterrupt
 

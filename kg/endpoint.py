@@ -21,14 +21,11 @@ import http.client
 import netrc
 import os
 import re
-import shutil
 import socket
 import ssl
-import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import HTTPHandler, HTTPSHandler, Request, build_opener
@@ -44,17 +41,6 @@ CREDENTIALS = "give credentials in ~/.netrc or KG_PUSH_USER/KG_PUSH_PASSWORD"
 
 class EndpointError(KgError):
     """An endpoint that cannot be reached, or that refused a graph."""
-
-
-def oxigraph_binary() -> str:
-    """The Oxigraph server: next to this Python (a venv's bin), else on PATH."""
-    local = Path(sys.executable).parent / "oxigraph"
-    if local.is_file():
-        return str(local)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise EndpointError("oxigraph", "the Oxigraph server is not installed (pip install oxigraph)")
 
 
 def graph_url(endpoint: str, graph: str) -> str:

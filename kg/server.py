@@ -348,6 +348,6 @@ class _Server(uvicorn.Server):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
-    def handle_exit(self, sig, frame) -> None:
+    def handle_exit(self, sig, _frame) -> None:
         self.engine.close()
         self.should_exit = True

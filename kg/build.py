@@ -9,6 +9,7 @@ error that stops the build (the store or the output cannot be written) is raised
 from __future__ import annotations
 
 import json
+from itertools import count
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,16 +128,11 @@ def extract_records(
     return result
 
 
-def _counter(on_progress: Progress | None, total: int) -> Callable[[str], None]:
-    done = 0
-
-    def advance(_file: str) -> None:
-        nonlocal done
-        done += 1
-        if on_progress:
-            on_progress(done, total)
-
-    return advance
+def _counter(on_progress: Progress | None, total: int) -> Callable[[str], None] | None:
+    if on_progress is None:
+        return None
+    done = count(1)
+    return lambda _file: on_progress(next(done), total)
 
 
 def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: int, scheduler: str | None, on_progress: Progress | None) -> None:

@@ -135,23 +135,18 @@ def _shut(sock: socket.socket) -> None:
         pass
 
 
-class _WatchedHttp(HTTPHandler):
+class _Watched(HTTPHandler, HTTPSHandler):
+    """urllib's HTTP and HTTPS handlers, their connections seen by ``watch``."""
+
     def __init__(self, watch: _Watch):
-        super().__init__()
+        super().__init__(context=ssl.create_default_context())
         self.watch = watch
 
     def http_open(self, request):
         return self.do_open(self.watch.connection(http.client.HTTPConnection), request)
 
-
-class _WatchedHttps(HTTPSHandler):
-    def __init__(self, watch: _Watch):
-        super().__init__()
-        self.watch = watch
-        self.context = ssl.create_default_context()
-
     def https_open(self, request):
-        return self.do_open(self.watch.connection(http.client.HTTPSConnection), request, context=self.context)
+        return self.do_open(self.watch.connection(http.client.HTTPSConnection), request, context=self._context)
 
 
 def _put(request: Request, seconds: float) -> tuple[int, str] | None:
@@ -159,7 +154,7 @@ def _put(request: Request, seconds: float) -> tuple[int, str] | None:
     status and ``HTTP code reason: first line of the answer``. Raises :class:`_Late` past the
     deadline, OSError or HTTPException when the endpoint cannot be reached."""
     watch = _Watch(seconds)
-    opener = build_opener(_WatchedHttp(watch), _WatchedHttps(watch))
+    opener = build_opener(_Watched(watch))
     watch.timer.start()
     try:
         with opener.open(request, timeout=seconds) as response:

@@ -521,13 +521,7 @@ def push(
     from kg.store_open import open_store
 
     with open_store(store, read_only=True) as db, _progress("pushing") as show:
-        total, done = len(db.all_graphs()), [0]
-
-        def pushed(_graph: str) -> None:
-            done[0] += 1
-            show(done[0], total)
-
-        sent, failures = push_graphs(db, endpoint, pushed, deadline, graph_deadline)
+        sent, failures = push_graphs(db, endpoint, show, deadline, graph_deadline)
     _failed(failures, {})
     typer.echo(f"pushed {sent} graphs to {public_url(endpoint)}" + (f", {len(failures)} refused (listed above)" if failures else ""))
     raise typer.Exit(1 if failures else 0)

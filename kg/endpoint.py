@@ -187,7 +187,7 @@ def _reason(error: HTTPError) -> str:
 def push(
     store: ReportStore,
     endpoint: str,
-    on_done: Callable[[str], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     deadline: float = DEADLINE,
     graph_deadline: float = GRAPH_DEADLINE,
 ) -> tuple[int, list[KgError]]:
@@ -215,7 +215,7 @@ def push(
     end = time.monotonic() + deadline
     sent = 0
     failures: list[KgError] = []
-    for graph in graphs:
+    for done, graph in enumerate(graphs, 1):
         left = end - time.monotonic()
         seconds = min(graph_deadline, left)
         try:
@@ -237,6 +237,6 @@ def push(
             raise EndpointError(shown, f"authentication failed (HTTP {refused[0]}); {CREDENTIALS}")
         else:
             failures.append(EndpointError(f"{shown} <{graph}>", refused[1]))
-        if on_done:
-            on_done(graph)
+        if on_progress:
+            on_progress(done, len(graphs))
     return sent, failures

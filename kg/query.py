@@ -457,10 +457,7 @@ def format_json(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str
 
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
     """Format a result as ``table``, ``csv`` or ``json`` text (ending in a newline)."""
-    if fmt == "table":
-        return format_table(columns, rows)
-    if fmt == "csv":
-        return format_csv(columns, rows)
-    if fmt == "json":
-        return format_json(columns, rows)
+    formatter = {"table": format_table, "csv": format_csv, "json": format_json}.get(fmt)
+    if formatter is not None:
+        return formatter(columns, rows)
     raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

@@ -1,12 +1,9 @@
 """``kg serve``: a store as a SPARQL 1.1 endpoint that is safe to leave running.
 
-What it serves: the SPARQL 1.1 Protocol at ``/query`` (GET ``?query=``, POST
-``application/sparql-query`` or a form's ``query=``), with the union of the store's graphs as
-default graph (the rows ``kg query --store`` prints) and answers in the format ``Accept`` asks
-for (SPARQL results as JSON, XML, CSV or TSV; graphs as Turtle, N-Triples or RDF/XML); the
-Graph Store Protocol at ``/store`` (``?graph=IRI``, ``?default``, or nothing for the whole
-dataset as N-Quads or TriG); and, only when started with ``--writable``, SPARQL Update at
-``/update`` and PUT, POST and DELETE at ``/store``.
+What it serves: the SPARQL 1.1 Protocol at ``/query``, with the union of the store's graphs
+as default graph (the rows ``kg query --store`` prints), in the format ``Accept`` asks for
+(:mod:`kg.engine`); the Graph Store Protocol at ``/store``; and, only when started with
+``--writable``, SPARQL Update at ``/update`` and PUT, POST and DELETE at ``/store``.
 
 What it refuses, and why:
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from enum import Enum
@@ -286,9 +287,7 @@ def _summary(result) -> str:
     reports = list(result.written.values())
     agencies = {r.agency for r in reports if r.agency}
     years = sorted({r.year for r in reports if r.year})
-    formats: dict[str, int] = {}
-    for r in reports:
-        formats[r.kind] = formats.get(r.kind, 0) + 1
+    formats = Counter(r.kind for r in reports)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(formats.items()))
     return (

@@ -99,10 +99,6 @@ class Prepared:
     series: tuple[str, ...]
     about: About
 
-    @property
-    def size(self) -> int:
-        return len(self.own) + len(self.shared)
-
 
 def prepare(facts: ReportFacts) -> Prepared:
     """A report's triples formatted for the store: what :meth:`ReportWriter.put_prepared` writes."""
@@ -224,7 +220,7 @@ class ReportWriter(ReportStore):
         if self._limit and iri not in graphs and path not in entries:
             self._pending.append(report)  # a plain addition: buffered
             self._remember(Entry(iri, path, report.sha256, mapping_id()))
-            if sum(r.size for r in self._pending) >= self._limit:
+            if sum(len(r.own) + len(r.shared) for r in self._pending) >= self._limit:
                 self.flush()
             return "added"
         self.flush()  # what follows reads the store

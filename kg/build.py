@@ -9,6 +9,7 @@ error that stops the build (the store or the output cannot be written) is raised
 from __future__ import annotations
 
 import json
+from itertools import count
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,19 +17,9 @@ from pathlib import Path
 from kg.errors import KgError, printable
 from kg.pipeline import Inputs, find_inputs, iter_extract, workers
 from kg.store import StoreError
-from kg.writer import ReportWriter, in_memory, prepare, write_turtle
+from kg.writer import About, ReportWriter, in_memory, prepare, write_turtle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
-
-
-@dataclass(frozen=True)
-class About:
-    """What a build's summary tells of one report written."""
-
-    agency: str | None
-    year: int | None
-    kind: str  # its format, e.g. standard-2021
-    figures: int
 
 
 @dataclass
@@ -137,16 +128,11 @@ def extract_records(
     return result
 
 
-def _counter(on_progress: Progress | None, total: int) -> Callable[[str], None]:
-    done = 0
-
-    def advance(_file: str) -> None:
-        nonlocal done
-        done += 1
-        if on_progress:
-            on_progress(done, total)
-
-    return advance
+def _counter(on_progress: Progress | None, total: int) -> Callable[[str], None] | None:
+    if on_progress is None:
+        return None
+    done = count(1)
+    return lambda _file: on_progress(next(done), total)
 
 
 def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: int, scheduler: str | None, on_progress: Progress | None) -> None:
@@ -167,7 +153,7 @@ def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: in
                 result.duplicates += 1
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
-            result.written[report.source] = About(report.agency, report.year, report.kind, report.figures)
+            result.written[report.source] = report.about
     result.added -= len(unstored)  # buffered, then refused by the store
     for refused in unstored:
         result.written.pop(refused.path, None)

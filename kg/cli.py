@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from enum import Enum
@@ -96,7 +97,7 @@ def _version(show: bool) -> None:
 
 @app.callback()
 def _main(
-    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print kg's version and exit.")] = False,
+    _show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print kg's version and exit.")] = False,
 ) -> None:
     pass
 
@@ -168,7 +169,7 @@ def _stopped_by_kill(message: str) -> Iterator[None]:
     ``message`` and exit 128 + the signal's number."""
     received: list[int] = []
 
-    def interrupt(signum, frame):
+    def interrupt(signum, _frame):
         received.append(signum)
         raise KeyboardInterrupt
 
@@ -286,9 +287,7 @@ def _summary(result) -> str:
     reports = list(result.written.values())
     agencies = {r.agency for r in reports if r.agency}
     years = sorted({r.year for r in reports if r.year})
-    formats: dict[str, int] = {}
-    for r in reports:
-        formats[r.kind] = formats.get(r.kind, 0) + 1
+    formats = Counter(r.kind for r in reports)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(formats.items()))
     return (
@@ -297,19 +296,27 @@ def _summary(result) -> str:
     )
 
 
+def _source(graph: Optional[Path], store: Optional[Path], usage: str) -> tuple[Path, bool]:
+    """The graph file or the store directory, whichever is given (exactly one), and whether it is the store."""
+    if graph is not None and store is None:
+        return graph, False
+    if store is not None and graph is None:
+        return store, True
+    _usage(usage)
+
+
 def _load_source(graph: Optional[Path], store: Optional[Path], what: str):
     """The rdflib graph of a Turtle file or of a store (its union, loaded into memory)."""
-    if (graph is None) == (store is None):
-        _usage(f"give {what} or --store DIR (one of them)")
-    if store is not None:
+    path, in_store = _source(graph, store, f"give {what} or --store DIR (one of them)")
+    if in_store:
         from kg.export import to_graph
         from kg.store_open import open_store
 
-        with open_store(store, read_only=True) as db:
+        with open_store(path, read_only=True) as db:
             return to_graph(db)
     from kg.graphio import load_graph
 
-    return load_graph(graph)  # type: ignore[arg-type]  # (one of the two is given)
+    return load_graph(path)
 
 
 @app.command()
@@ -370,29 +377,25 @@ def query(
             for parameter, meaning in info.parameters:
                 typer.echo(f"{'':<36}-p {parameter}=…  {meaning}")
         raise typer.Exit(0)
-    if not name or (graph is None) == (store is None):
-        _err("give a query name (or --list) and --graph FILE or --store DIR")
-        raise typer.Exit(2)
+    usage = "give a query name (or --list) and --graph FILE or --store DIR"
+    if not name:
+        _usage(usage)
+    path, in_store = _source(graph, store, usage)
     params = {}
     for given in param or []:
         key, sep, value = given.partition("=")
         if not sep or not key.strip():
-            _err(f"--param {given!r}: give NAME=VALUE")
-            raise typer.Exit(2)
+            _usage(f"--param {given!r}: give NAME=VALUE")
         params[key.strip()] = value.strip()
-    from kg.graphio import load_graph
+    if in_store:
+        from kg.store_open import open_store
 
-    try:
-        if store is not None:
-            from kg.store_open import open_store
+        with open_store(path, read_only=True) as db:
+            columns, rows = db.query(name, params)
+    else:
+        from kg.graphio import load_graph
 
-            with open_store(store, read_only=True) as db:
-                columns, rows = db.query(name, params)
-        else:
-            columns, rows = run_query(name, load_graph(graph), params)
-    except KgError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+        columns, rows = run_query(name, load_graph(path), params)
     typer.echo(format_rows(columns, rows, fmt.value), nl=False)
 
 
@@ -517,13 +520,7 @@ def push(
     from kg.store_open import open_store
 
     with open_store(store, read_only=True) as db, _progress("pushing") as show:
-        total, done = len(db.all_graphs()), [0]
-
-        def pushed(_graph: str) -> None:
-            done[0] += 1
-            show(done[0], total)
-
-        sent, failures = push_graphs(db, endpoint, pushed, deadline, graph_deadline)
+        sent, failures = push_graphs(db, endpoint, show, deadline, graph_deadline)
     _failed(failures, {})
     typer.echo(f"pushed {sent} graphs to {public_url(endpoint)}" + (f", {len(failures)} refused (listed above)" if failures else ""))
     raise typer.Exit(1 if failures else 0)

@@ -21,14 +21,11 @@ import http.client
 import netrc
 import os
 import re
-import shutil
 import socket
 import ssl
-import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import HTTPHandler, HTTPSHandler, Request, build_opener
@@ -44,17 +41,6 @@ CREDENTIALS = "give credentials in ~/.netrc or KG_PUSH_USER/KG_PUSH_PASSWORD"
 
 class EndpointError(KgError):
     """An endpoint that cannot be reached, or that refused a graph."""
-
-
-def oxigraph_binary() -> str:
-    """The Oxigraph server: next to this Python (a venv's bin), else on PATH."""
-    local = Path(sys.executable).parent / "oxigraph"
-    if local.is_file():
-        return str(local)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise EndpointError("oxigraph", "the Oxigraph server is not installed (pip install oxigraph)")
 
 
 def graph_url(endpoint: str, graph: str) -> str:
@@ -149,23 +135,18 @@ def _shut(sock: socket.socket) -> None:
         pass
 
 
-class _WatchedHttp(HTTPHandler):
+class _Watched(HTTPHandler, HTTPSHandler):
+    """urllib's HTTP and HTTPS handlers, their connections seen by ``watch``."""
+
     def __init__(self, watch: _Watch):
-        super().__init__()
+        super().__init__(context=ssl.create_default_context())
         self.watch = watch
 
     def http_open(self, request):
         return self.do_open(self.watch.connection(http.client.HTTPConnection), request)
 
-
-class _WatchedHttps(HTTPSHandler):
-    def __init__(self, watch: _Watch):
-        super().__init__()
-        self.watch = watch
-        self.context = ssl.create_default_context()
-
     def https_open(self, request):
-        return self.do_open(self.watch.connection(http.client.HTTPSConnection), request, context=self.context)
+        return self.do_open(self.watch.connection(http.client.HTTPSConnection), request, context=self._context)
 
 
 def _put(request: Request, seconds: float) -> tuple[int, str] | None:
@@ -173,7 +154,7 @@ def _put(request: Request, seconds: float) -> tuple[int, str] | None:
     status and ``HTTP code reason: first line of the answer``. Raises :class:`_Late` past the
     deadline, OSError or HTTPException when the endpoint cannot be reached."""
     watch = _Watch(seconds)
-    opener = build_opener(_WatchedHttp(watch), _WatchedHttps(watch))
+    opener = build_opener(_Watched(watch))
     watch.timer.start()
     try:
         with opener.open(request, timeout=seconds) as response:
@@ -206,7 +187,7 @@ def _reason(error: HTTPError) -> str:
 def push(
     store: ReportStore,
     endpoint: str,
-    on_done: Callable[[str], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     deadline: float = DEADLINE,
     graph_deadline: float = GRAPH_DEADLINE,
 ) -> tuple[int, list[KgError]]:
@@ -234,7 +215,7 @@ def push(
     end = time.monotonic() + deadline
     sent = 0
     failures: list[KgError] = []
-    for graph in graphs:
+    for done, graph in enumerate(graphs, 1):
         left = end - time.monotonic()
         seconds = min(graph_deadline, left)
         try:
@@ -256,6 +237,6 @@ def push(
             raise EndpointError(shown, f"authentication failed (HTTP {refused[0]}); {CREDENTIALS}")
         else:
             failures.append(EndpointError(f"{shown} <{graph}>", refused[1]))
-        if on_done:
-            on_done(graph)
+        if on_progress:
+            on_progress(done, len(graphs))
     return sent, failures

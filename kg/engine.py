@@ -143,7 +143,7 @@ class _Worker:
 
 
 class Cut(Exception):
-    """A request stopped: past its time limit, or its worker gone."""
+    """A request stopped (past its time limit, its worker gone) or refused, with its HTTP status."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -188,9 +188,6 @@ class Engine:
             else:
                 self._idle.put(fresh)
 
-    def _give_back(self, worker: _Worker) -> None:
-        self._idle.put(worker)
-
     def close(self) -> None:
         """Kill every worker, busy or not; later requests are refused. Safe in a signal handler."""
         self._closed = True
@@ -234,7 +231,7 @@ class Engine:
             self._replace(worker)
             raise
         if message[0] == "whole":
-            self._give_back(worker)
+            self._idle.put(worker)
             return Reply(message[1], message[2], message[3])
         return Reply(message[1], message[2], message[3], Stream(self, worker, deadline, label))
 
@@ -263,7 +260,7 @@ class Stream:
                 return
             self.done = True
         if finished:
-            self.engine._give_back(self.worker)
+            self.engine._idle.put(self.worker)
         else:  # abandoned or cut half-way: the worker may still be writing
             self.engine._replace(self.worker)
 
@@ -381,8 +378,8 @@ class _Answer:
                 self.status = 204
             else:
                 self._graph_store(store, job)
-        except _Refused as refused:
-            self.reply(refused.status, refused.message)
+        except Cut as refused:
+            self.reply(refused.status, str(refused))
             return
         except SyntaxError as error:
             self.reply(400, f"SPARQL syntax error: {first_line(error)}")
@@ -409,7 +406,7 @@ class _Answer:
     def _negotiate(self, job: Job, offered: dict[str, str]) -> tuple[str, str]:
         chosen = choose(job.accept, offered)
         if chosen is None:
-            raise _Refused(406, f"no answer in {', '.join(job.accept)}; this one comes as {', '.join(offered)}")
+            raise Cut(406, f"no answer in {', '.join(job.accept)}; this one comes as {', '.join(offered)}")
         self.media_type = chosen[0] + ("; charset=utf-8" if chosen[0].startswith("text/") else "")
         return chosen
 
@@ -420,7 +417,7 @@ class _Answer:
         exists = graph is None or isinstance(graph, ox.DefaultGraph) or store.contains_named_graph(graph)
         if job.kind == "GET":
             if not exists:
-                raise _Refused(404, f"no graph <{job.target}> in the store")
+                raise Cut(404, f"no graph <{job.target}> in the store")
             if graph is None:
                 _, name = self._negotiate(job, QUADS)
                 store.dump(self, getattr(ox.RdfFormat, name))
@@ -431,18 +428,18 @@ class _Answer:
         name = "DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph}"
         if job.kind == "DELETE":
             if not exists:
-                raise _Refused(404, f"no graph <{job.target}> in the store")
+                raise Cut(404, f"no graph <{job.target}> in the store")
             store.update(f"DROP {name}")
             self.status = 204
             return
         form = ox.RdfFormat.from_media_type(job.content_type) if job.content_type else None
         if form not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
-            raise _Refused(415, f"send a graph as {', '.join(TRIPLES)} (not {job.content_type or 'no Content-Type'})")
+            raise Cut(415, f"send a graph as {', '.join(TRIPLES)} (not {job.content_type or 'no Content-Type'})")
         base = job.target or None
         try:
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(job.body, form, base_iri=base)]
         except SyntaxError as error:
-            raise _Refused(400, f"not {form.name}: {first_line(error)}") from None
+            raise Cut(400, f"not {form.name}: {first_line(error)}") from None
         lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
         into = "" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} "
         steps = [f"DROP SILENT {name}"] if job.kind == "PUT" else []
@@ -451,12 +448,6 @@ class _Answer:
         if steps:
             store.update(" ;\n".join(steps))  # one update: the graph is replaced whole or not at all
         self.status = 204 if exists else 201
-
-
-class _Refused(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 if __name__ == "__main__":  # a worker: python -m kg.engine STORE writable|read-only FD PARENT_PID

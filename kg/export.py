@@ -8,6 +8,7 @@ store gets that datatype back on exactly those properties (:func:`_restored`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import TypeVar
@@ -37,9 +38,9 @@ def _restored(items: Iterable[_Item]) -> Iterator[_Item]:
         if item.predicate.value in _OFFSETS and isinstance(obj, ox.Literal) and obj.datatype.value == _XSD_INTEGER:
             fixed = ox.Literal(obj.value, datatype=_NON_NEGATIVE)
             if isinstance(item, ox.Quad):
-                item = ox.Quad(item.subject, item.predicate, fixed, item.graph_name)  # type: ignore[assignment]
+                item = ox.Quad(item.subject, item.predicate, fixed, item.graph_name)
             else:
-                item = ox.Triple(item.subject, item.predicate, fixed)  # type: ignore[assignment]
+                item = ox.Triple(item.subject, item.predicate, fixed)
         yield item
 
 
@@ -55,14 +56,7 @@ def to_graph(store: ReportStore) -> Graph:
     whole graph in memory (fine for thousands of reports, not for the largest stores).
     """
     graph = Graph(bind_namespaces="none")
-    terms: dict[object, Node] = {}  # each term converted once: most recur (predicates, rules, offsets)
-
-    def term(node: object) -> Node:
-        found = terms.get(node)
-        if found is None:
-            found = terms[node] = _term(node)
-        return found
-
+    term = lru_cache(maxsize=None)(_term)  # each term converted once: most recur (predicates, rules, offsets)
     add = graph.store.add  # (Graph.add checks each term's type again)
     try:
         for triple in _restored(_data_triples(store)):

@@ -41,15 +41,13 @@ def load_graph(path: str | Path) -> Graph:
             handle.seek(0)
         base = path.absolute().as_uri()  # relative IRIs resolve against the file, as when rdflib opens it
         try:
-            if fmt in ("trig", "nquads"):
+            graph = Graph()
+            if fmt in ("trig", "nquads"):  # the union of the named graphs
                 dataset = Dataset()
                 dataset.parse(**source, format=fmt, publicID=base)
-                graph = Graph()
-                for s, p, o, _g in dataset.quads():
-                    graph.add((s, p, o))
-                return graph
-            graph = Graph()
-            graph.parse(**source, format=fmt, publicID=base)
+                graph.addN((s, p, o, graph) for s, p, o, _g in dataset.quads())
+            else:
+                graph.parse(**source, format=fmt, publicID=base)
             return graph
         except Exception as error:  # rdflib raises many kinds; the user needs one line
             line, why = syntax_error(error)

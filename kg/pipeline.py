@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from kg.errors import InputError, KgError, printable
+from kg.errors import InputError, KgError, first_line, printable
 from kg.model import ReportFacts
 from kg.readers import supported
 
@@ -254,8 +254,7 @@ def _collect(chunk: list[str], future: Future, on_done) -> Iterator[tuple[str, O
     try:
         outcomes = future.result()
     except Exception as error:  # a worker died (out of memory, killed) or the cluster went away
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        outcomes = [InputError(file, f"the worker extracting it failed: {reason}") for file in chunk]
+        outcomes = [InputError(file, f"the worker extracting it failed: {first_line(error)}") for file in chunk]
     for file, outcome in zip(chunk, outcomes):
         if on_done:
             on_done(file)
@@ -274,8 +273,7 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
     try:
         client = Client(address, timeout=SCHEDULER_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as error:
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise KgError(address, f"cannot reach the Dask scheduler: {reason}") from None
+        raise KgError(address, f"cannot reach the Dask scheduler: {first_line(error)}") from None
     try:
         workers = sum(client.nthreads().values())
         if not workers:

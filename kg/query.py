@@ -156,8 +156,6 @@ def _term(value: object) -> ox.NamedNode | ox.Literal:
     """A parameter value as an RDF term: integers stay integers, <iri> and http(s) IRIs become IRIs."""
     if isinstance(value, bool):
         return ox.Literal(value)
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_XSD_INTEGER)
     text = str(value)
     if re.fullmatch(r"-?\d+", text):
         return ox.Literal(str(int(text)), datatype=_XSD_INTEGER)
@@ -197,7 +195,7 @@ def _values(source: _Source, params: Mapping[str, object] | None) -> str:
         if kind == "integer":
             if not re.fullmatch(r"-?\d{1,18}", text):
                 raise ResourceError(source.shown, f"parameter '{name}' takes a whole number (e.g. 2023), not {text!r}")
-            terms[name] = _term(int(text))
+            terms[name] = _term(text)
         else:
             if (text.startswith("<") or re.match(r"https?://", text)) and NOT_IN_IRI.search(text.strip("<>")):
                 raise ResourceError(source.shown, f"parameter '{name}': {text!r} is not a valid IRI (no spaces, <, >, quotes or braces)")
@@ -339,25 +337,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _day(text: str) -> object:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:  # a time zone, or 2023-02-30: the text as written
-        return text
-
-
-def _moment(text: str) -> object:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return text
-
-
-def _number(kind: type) -> Callable[[str], object]:
+def _parsed(kind: Callable[[str], object]) -> Callable[[str], object]:
     def convert(text: str) -> object:
         try:
             return kind(text)
-        except (ValueError, ArithmeticError):  # not a number of its type: the text as written
+        except (ValueError, ArithmeticError):  # 2023-02-30, a date with a time zone: the text as written
             return text
     return convert
 
@@ -365,11 +349,11 @@ def _number(kind: type) -> Callable[[str], object]:
 # a literal's datatype -> its lexical form as a Python value (any other literal: its text)
 _VALUES: dict[str, Callable[[str], object]] = {
     _XSD + "boolean": lambda text: {"true": True, "1": True, "false": False, "0": False}.get(text, text),
-    _XSD + "date": _day,
-    _XSD + "dateTime": _moment,
-    _XSD + "decimal": _number(Decimal),
-    **{_XSD + t: _number(float) for t in ("double", "float")},
-    **{_XSD + t: _number(int) for t in (
+    _XSD + "date": _parsed(date.fromisoformat),
+    _XSD + "dateTime": _parsed(datetime.fromisoformat),
+    _XSD + "decimal": _parsed(Decimal),
+    **{_XSD + t: _parsed(float) for t in ("double", "float")},
+    **{_XSD + t: _parsed(int) for t in (
         "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long", "int",
         "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")},
 }
@@ -473,10 +457,7 @@ def format_json(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str
 
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
     """Format a result as ``table``, ``csv`` or ``json`` text (ending in a newline)."""
-    if fmt == "table":
-        return format_table(columns, rows)
-    if fmt == "csv":
-        return format_csv(columns, rows)
-    if fmt == "json":
-        return format_json(columns, rows)
+    formatter = {"table": format_table, "csv": format_csv, "json": format_json}.get(fmt)
+    if formatter is not None:
+        return formatter(columns, rows)
     raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

@@ -1,12 +1,9 @@
 """``kg serve``: a store as a SPARQL 1.1 endpoint that is safe to leave running.
 
-What it serves: the SPARQL 1.1 Protocol at ``/query`` (GET ``?query=``, POST
-``application/sparql-query`` or a form's ``query=``), with the union of the store's graphs as
-default graph (the rows ``kg query --store`` prints) and answers in the format ``Accept`` asks
-for (SPARQL results as JSON, XML, CSV or TSV; graphs as Turtle, N-Triples or RDF/XML); the
-Graph Store Protocol at ``/store`` (``?graph=IRI``, ``?default``, or nothing for the whole
-dataset as N-Quads or TriG); and, only when started with ``--writable``, SPARQL Update at
-``/update`` and PUT, POST and DELETE at ``/store``.
+What it serves: the SPARQL 1.1 Protocol at ``/query``, with the union of the store's graphs
+as default graph (the rows ``kg query --store`` prints), in the format ``Accept`` asks for
+(:mod:`kg.engine`); the Graph Store Protocol at ``/store``; and, only when started with
+``--writable``, SPARQL Update at ``/update`` and PUT, POST and DELETE at ``/store``.
 
 What it refuses, and why:
 
@@ -54,7 +51,7 @@ from starlette.routing import Route
 from kg.engine import Cut, Engine, EngineError, Job, Reply
 from kg.errors import KgError
 from kg.guard import fetching_keyword
-from kg.store_open import open_error, reading_lock
+from kg.store_open import check_store, open_error, reading_lock
 
 QUERY_BYTES = 1 << 20  # a query's text
 WRITE_BYTES = 16 << 20  # an update or a graph sent to /store
@@ -299,15 +296,6 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _check_store(path: Path, shown: str) -> None:
-    if not path.exists():
-        raise ServeError(shown, "no store here (build one with: kg build PATH --store DIR)")
-    if not path.is_dir():
-        raise ServeError(shown, "not a store: it is a file (a store is a directory)")
-    if not (path / "CURRENT").is_file():
-        raise ServeError(shown, "not a kg store (build one with: kg build PATH --store DIR)")
-
-
 def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, writable: bool = False,
           seconds: float | None = None, workers: int = 2, on_ready: Callable[[str], None] | None = None) -> None:
     """Serve the store in ``store_dir`` until SIGINT or SIGTERM; :class:`ServeError` (one line)
@@ -316,7 +304,7 @@ def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, w
 
     shown, path = str(store_dir), Path(store_dir)
     seconds = seconds or limits().query_seconds
-    _check_store(path, shown)
+    check_store(path, shown)
     with reading_lock(path, shown) if not writable else nullcontext():
         sock = _listen(host, port)
         engine = Engine(str(path.resolve()), writable=writable, workers=workers, seconds=seconds)
@@ -357,6 +345,6 @@ class _Server(uvicorn.Server):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
-    def handle_exit(self, sig, frame) -> None:
+    def handle_exit(self, sig, _frame) -> None:
         self.engine.close()
         self.should_exit = True

@@ -23,13 +23,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
-from rdflib.term import Node
+from rdflib.namespace import DCTERMS
 
 from kg.errors import KgError, first_line
 from kg.manifest import Entry
-from kg.vocab import DCAT, KG, KGID, NOT_IN_IRI, ONTOLOGY
+from kg.vocab import DCAT, KG, KGID, ONTOLOGY
 
 SHARED = str(KGID["graph/shared"])
 LINKS = str(KGID["graph/series-links"])
@@ -40,35 +38,6 @@ _PREFIX_DECLS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in (("dcat", DCAT), ("
 
 class StoreError(KgError):
     """A store directory that cannot be opened, read or written."""
-
-# ----------------------------------------------------------------------------- terms
-
-
-def _n3(term: Node) -> str:
-    """A term in N-Triples syntax, which SPARQL's INSERT DATA reads as well.
-
-    Why not rdflib's ``.n3()``: it is several times slower, and a report has thousands of
-    terms. Literals escape exactly what N-Triples and SPARQL strings must (backslash, double
-    quote, line feed, carriage return); every other character, CJK included, is written as
-    is. An IRI with a character that neither syntax allows is refused rather than mangled.
-    """
-    if isinstance(term, URIRef):
-        if NOT_IN_IRI.search(term):
-            raise ValueError(f"not an IRI: {str(term)!r}")
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        text = str(term)
-        if "\\" in text or '"' in text or "\n" in text or "\r" in text:
-            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        datatype = term.datatype
-        if datatype is None or datatype == XSD.string:
-            return f'"{text}"'
-        return f'"{text}"^^{_n3(datatype)}'
-    if isinstance(term, BNode):  # the ontology's (report graphs have none)
-        return f"_:{term}"
-    raise ValueError(f"not an RDF term: {term!r}")
 
 
 class ReportStore:
@@ -91,9 +60,10 @@ class ReportStore:
 
     # -- reading what is stored
 
-    def _select(self, text: str, **kwargs) -> list[list]:
+    def _select(self, text: str) -> list[list]:
         try:
-            result = self.db.query(text, **kwargs)
+            result = self.db.query(text)
+            assert isinstance(result, ox.QuerySolutions)
             return [list(solution) for solution in result]
         except OSError as error:
             raise StoreError(self.shown, f"cannot read the store: {first_line(error)}") from None
@@ -117,7 +87,7 @@ class ReportStore:
 
     def data_graphs(self) -> list[str]:
         """Everything a Turtle build holds: the report graphs, the shared triples and the series links."""
-        present = {g.value for g in self.db.named_graphs() if isinstance(g, ox.NamedNode)}
+        present = set(self.all_graphs())
         return self.report_graphs() + [g for g in (SHARED, LINKS) if g in present]
 
     def all_graphs(self) -> list[str]:
@@ -129,7 +99,6 @@ class ReportStore:
         ontology = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}")
         return len(self.db) - int(ontology[0][0].value)
 
-    # -- planning a build
     # -- querying
 
     def query(self, query: str | Path, params: Mapping[str, object] | None = None) -> tuple[list[str], list[list[object]]]:

@@ -33,8 +33,16 @@ def open_error(shown: str, error: BaseException) -> StoreError:
     return StoreError(shown, f"cannot open the store: {text}")
 
 
-def _is_store(path: Path) -> bool:
-    return (path / "CURRENT").is_file()
+def check_store(path: Path, shown: str, create: bool = False) -> None:
+    """Refuse a path that is no store (with ``create``: that cannot become one): a file, a directory
+    holding other files (a mistyped ``--store`` must never scatter database files among reports)."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(shown, "not a store: it is a file (a store is a directory)")
+    if not (path / "CURRENT").is_file():
+        if path.is_dir() and any(path.iterdir()):
+            raise StoreError(shown, "not a kg store: the directory holds other files (give a new or empty directory)")
+        if not create:
+            raise StoreError(shown, "no store here (build one with: kg build PATH --store DIR)")
 
 
 @contextmanager
@@ -65,20 +73,13 @@ def open_store(path: str | Path, *, create: bool = False, read_only: bool = Fals
     ``read_only``, for reading (no write access to the directory needed, no lock taken, the store
     left byte for byte as it was; refused while another process writes it).
 
-    With ``create`` a new or empty directory becomes a store; a directory holding other files
-    is refused, so that a mistyped ``--store`` never scatters database files among reports.
-    The lock is released when the block ends. What it yields writes too (:mod:`kg.writer`), but
-    not when read-only.
+    With ``create`` a new or empty directory becomes a store (see :func:`check_store`). The lock
+    is released when the block ends. What it yields writes too (:mod:`kg.writer`), but not when
+    read-only.
     """
     shown = str(path)
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise StoreError(shown, "not a store: it is a file (a store is a directory)")
-    if not _is_store(path):
-        if path.is_dir() and any(path.iterdir()):
-            raise StoreError(shown, "not a kg store: the directory holds other files (give a new or empty directory)")
-        if not create:
-            raise StoreError(shown, "no store here (build one with: kg build PATH --store DIR)")
+    check_store(path, shown, create)
     with reading_lock(path, shown) if read_only else nullcontext():
         try:
             db = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))

@@ -20,15 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from kg.atomic import write_text
 from kg.errors import InputError, KgError, first_line
 from kg.manifest import Entry, Plan, plan
 from kg.model import ReportFacts
 from kg.resources import mapping_id
-from kg.store import _PREFIX_DECLS, LINKS, ONTOLOGY, SHARED, SPECIAL, ReportStore, StoreError, _n3
-from kg.vocab import DCAT, bind_prefixes
+from kg.store import _PREFIX_DECLS, LINKS, ONTOLOGY, SHARED, SPECIAL, ReportStore, StoreError
+from kg.vocab import DCAT, NOT_IN_IRI, bind_prefixes
 
 # N-Triples text per update in a batch (about 5 standard-template reports). Oxigraph holds an
 # update's parsed text and its transaction in memory: 8 MB batches took 100 MiB more than 2 MB
@@ -41,6 +43,43 @@ FLUSH_BYTES = 4 << 20
 
 class ConflictError(InputError):
     """A report file whose report IRI another stored file already holds."""
+
+
+def _n3(term: Node) -> str:
+    """A term in N-Triples syntax, which SPARQL's INSERT DATA reads as well.
+
+    Why not rdflib's ``.n3()``: it is several times slower, and a report has thousands of
+    terms. Literals escape exactly what N-Triples and SPARQL strings must (backslash, double
+    quote, line feed, carriage return); every other character, CJK included, is written as
+    is. An IRI with a character that neither syntax allows is refused rather than mangled.
+    """
+    if isinstance(term, URIRef):
+        if NOT_IN_IRI.search(term):
+            raise ValueError(f"not an IRI: {str(term)!r}")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = str(term)
+        if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        datatype = term.datatype
+        if datatype is None or datatype == XSD.string:
+            return f'"{text}"'
+        return f'"{text}"^^{_n3(datatype)}'
+    if isinstance(term, BNode):  # the ontology's (report graphs have none)
+        return f"_:{term}"
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+@dataclass(frozen=True)
+class About:
+    """What a build's summary tells of one report written."""
+
+    agency: str | None
+    year: int | None
+    kind: str  # its format, e.g. standard-2021
+    figures: int
 
 
 @dataclass(frozen=True)
@@ -58,15 +97,7 @@ class Prepared:
     own: str  # the report graph's triples, one N-Triples line each
     shared: str  # triples about its agency and series (kept once in the shared graph)
     series: tuple[str, ...]
-    # what a build's summary tells of the report
-    agency: str | None = None
-    year: int | None = None
-    kind: str = ""  # its format, e.g. standard-2021
-    figures: int = 0
-
-    @property
-    def size(self) -> int:
-        return len(self.own) + len(self.shared)
+    about: About
 
 
 def prepare(facts: ReportFacts) -> Prepared:
@@ -88,10 +119,12 @@ def prepare(facts: ReportFacts) -> Prepared:
             series.add(str(o))
     return Prepared(
         iri, facts.source, facts.sha256, "\n".join(own), "\n".join(shared), tuple(sorted(series)),
-        agency=facts.agency.value if facts.agency else None,
-        year=facts.year.value if facts.year else None,
-        kind=facts.format + (f"-{facts.edition}" if facts.edition else ""),
-        figures=len(facts.stats),
+        About(
+            facts.agency.value if facts.agency else None,
+            facts.year.value if facts.year else None,
+            facts.format + (f"-{facts.edition}" if facts.edition else ""),
+            len(facts.stats),
+        ),
     )
 
 
@@ -101,7 +134,6 @@ class ReportWriter(ReportStore):
     def __init__(self, db: ox.Store, shown: str):
         super().__init__(db, shown)
         self._pending: list[Prepared] = []  # new reports buffered by batch()
-        self._pending_size = 0
         self._limit = 0  # batch()'s limit in bytes; 0: write each report at once
         self._failed: list[KgError] = []
         self._unflushed = 0  # bytes of updates since the memory tables were last flushed
@@ -187,9 +219,8 @@ class ReportWriter(ReportStore):
         path, iri = report.source, report.iri
         if self._limit and iri not in graphs and path not in entries:
             self._pending.append(report)  # a plain addition: buffered
-            self._pending_size += report.size
             self._remember(Entry(iri, path, report.sha256, mapping_id()))
-            if self._pending_size >= self._limit:
+            if sum(len(r.own) + len(r.shared) for r in self._pending) >= self._limit:
                 self.flush()
             return "added"
         self.flush()  # what follows reads the store
@@ -218,34 +249,29 @@ class ReportWriter(ReportStore):
         retried one by one: the failures of buffered reports (counted as added when buffered)
         are appended to the yielded list, the others are stored.
         """
-        failed: list[KgError] = []
-        self._limit, self._failed = limit, failed
+        self._limit, self._failed = limit, []
         try:
-            yield failed
+            yield self._failed
             self.flush()
         finally:
-            self._limit, self._failed = 0, []
-            if self._pending:  # the block ended by an error: nothing buffered was written
-                self._pending, self._pending_size, self._entries = [], 0, None
+            self._limit = 0
+            if self._pending:  # ended by an error: the buffered reports may not be stored; read the entries again
+                self._pending, self._entries = [], None
 
     def flush(self) -> None:
-        """Write the buffered new reports (see :meth:`batch`)."""
-        pending, self._pending, self._pending_size = self._pending, [], 0
-        if not pending:
+        """Write the buffered new reports (see :meth:`batch`, which drops them should this fail)."""
+        if not self._pending:
             return
         try:
-            try:
-                self._add(pending)
-            except InputError:  # one report's data: store the others
-                for report in pending:
-                    try:
-                        self._add([report])
-                    except InputError as error:
-                        self._forget(self._graphs[report.iri])
-                        self._failed.append(error)
-        except BaseException:
-            self._entries = None  # the store could not be written: read the entries again
-            raise
+            self._add(self._pending)
+        except InputError:  # one report's data: store the others
+            for report in self._pending:
+                try:
+                    self._add([report])
+                except InputError as error:
+                    self._forget(self._graphs[report.iri])
+                    self._failed.append(error)
+        self._pending = []
 
     def _add(self, reports: list[Prepared]) -> None:
         series = set().union(*(r.series for r in reports))
@@ -347,10 +373,6 @@ def serialize_turtle(graph: Graph) -> str:
     return graph.serialize(format="longturtle")
 
 
-def write_turtle(graph: Graph | ReportStore, path: str | Path) -> None:
-    """Write a graph, or what a store holds, as deterministic Turtle, atomically (temporary file, then os.replace)."""
-    if isinstance(graph, ReportStore):
-        from kg.export import to_graph
-
-        graph = to_graph(graph)
+def write_turtle(graph: Graph, path: str | Path) -> None:
+    """Write a graph as deterministic Turtle, atomically (temporary file, then os.replace)."""
     write_text(path, serialize_turtle(graph))

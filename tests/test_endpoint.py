@@ -4,6 +4,7 @@ local ones. What kg serve refuses is tests/test_serve.py."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +17,6 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.endpoint import oxigraph_binary
 from kg.query import cell, list_queries
 from kg.store_open import open_store
 from tests.conftest import DEV, EXAMPLES
@@ -25,6 +25,12 @@ from tests.hostile import Handler, local_server, stop
 runner = CliRunner()
 KG = str(Path(sys.executable).parent / "kg")
 QUERIES = [info.name for info in list_queries()]
+
+
+def oxigraph_binary() -> str:
+    """The Oxigraph server: next to this Python (a venv's bin), else on PATH."""
+    local = Path(sys.executable).parent / "oxigraph"
+    return str(local) if local.is_file() else shutil.which("oxigraph") or pytest.skip("the Oxigraph server is not installed")
 
 
 def free_port() -> int:

@@ -407,7 +407,7 @@ def test_tricky_literals_go_through_n_triples_unchanged(tmp_path):
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from kg.store import _n3
+    from kg.writer import _n3
 
     texts = ['引号"在此"', "反斜杠\\n不是换行\\", "两行\n第二行\r\n", "制表\t符", "\\u0041 不是 A", "政府信息公开 ©", ""]
     literals = [Literal(t) for t in texts] + [Literal(t, lang="zh") for t in texts] + [Literal("12", datatype=XSD.nonNegativeInteger)]

@@ -249,13 +249,13 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
             if stat.applicant is not None:
                 yield slice_, KG.applicantType, KGA[stat.applicant]
         yield slice_, QB.observation, obs
+        value = value_literal(stat.value)
         yield obs, KG.metric, KGM[stat.metric]
-        yield obs, SDMX_MEASURE.obsValue, value_literal(stat.value)
+        yield obs, SDMX_MEASURE.obsValue, value
         if stat.unit:
             yield obs, SDMX_ATTR.unitMeasure, KGU[stat.unit]
         if stat.approx:
             yield obs, KG.approximate, Literal(True)  # absent: the figure is exact
-        value = value_literal(stat.value)
         yield from sentences.reading(obs, stat.evidence, value if value.datatype == XSD.integer else None)
 
     for metric in sorted(facts.stats):
@@ -264,7 +264,7 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
         # beside its statement nodes): a question over every report's figure then reads one
         # triple per report; unit, approximation and provenance stay on the observation
         yield report, KGR[metric], value_literal(facts.stats[metric].value)
-    for stat, (obs, dataset, _key) in sorted(((s, _placement(report, s)) for s in facts.observations), key=lambda p: str(p[1][0])):
+    for stat, (obs, dataset) in sorted(((s, _placement(report, s)) for s in facts.observations), key=lambda p: str(p[1][0])):
         if dataset == KG.disclosureStats and stat.metric in facts.stats:
             continue  # the record already holds this metric's figure
         yield from observation(obs, dataset, stat)
@@ -285,8 +285,8 @@ def _slice_iri(report: URIRef, dataset: URIRef, applicant: str | None) -> URIRef
 class _Sentences:
     """The sentences a report's facts are read from, each said once and shared by its readings.
 
-    A sentence (a table row: the row as printed) is ``{report}/sentence/{start}-{end}``, an
-    oa:SpecificResource of the file with its quote, position, page and table row; a reading (an
+    A sentence (a table row: the row as printed) is ``{report}/s/{start}-{end}``, an
+    oa:ResourceSelection of the file with its quote, position, page and table row; a reading (an
     observation, or a header fact's evidence node) is derived from it and holds what is its own:
     the value's offsets, the table column and, unless every reading of the sentence shares it,
     the rule (a shared rule is said once, on the sentence).
@@ -312,7 +312,7 @@ class _Sentences:
             yield node, KG.tableColumn, _offset(ev.column)
 
     def node(self, ev: Evidence) -> URIRef:
-        """``{report}/sentence/{start}-{end}``; should two different sentences have the same
+        """``{report}/s/{start}-{end}``; should two different sentences have the same
         offsets (they cannot in an extraction, whose sentence is the text between them), the
         later ones are told apart by a count."""
         base = f"{self.report}/s/{ev.start}-{ev.end}"
@@ -371,8 +371,8 @@ def _failure(report: URIRef, failure: Failure) -> Iterator[Triple]:
         yield node, KG.comparedFigure, _placement(report, stat, kind)[0]
 
 
-def _placement(report: URIRef, stat: Stat, kind: str | None = None) -> tuple[URIRef, URIRef, str]:
-    """Where an observation beyond the record goes: its IRI, data set and evidence key.
+def _placement(report: URIRef, stat: Stat, kind: str | None = None) -> tuple[URIRef, URIRef]:
+    """Where an observation beyond the record goes: its IRI and data set.
 
     A figure the prose states for a metric that the tables hold goes to kg:textFigures
     (kept for the consistency checks); a cell of an applicant-type column of 表三 to
@@ -381,11 +381,10 @@ def _placement(report: URIRef, stat: Stat, kind: str | None = None) -> tuple[URI
     """
     kind = kind or dataset_of(stat)
     if kind == "text":
-        return URIRef(f"{report}/text/{stat.metric}"), KG.textFigures, f"text.{stat.metric}"
+        return URIRef(f"{report}/text/{stat.metric}"), KG.textFigures
     if kind == "applicant":
-        return (URIRef(f"{report}/obs/{stat.metric}/{stat.applicant}"), KG.applicantStats,
-                f"cells.{stat.metric}.{stat.applicant}")
-    return URIRef(f"{report}/obs/{stat.metric}"), KG.disclosureStats, f"stats.{stat.metric}"
+        return URIRef(f"{report}/obs/{stat.metric}/{stat.applicant}"), KG.applicantStats
+    return URIRef(f"{report}/obs/{stat.metric}"), KG.disclosureStats
 
 
 def _contact(report: URIRef, facts: ReportFacts, evidence) -> Iterator[Triple]:

@@ -32,9 +32,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from kg.errors import first_line
 from kg.limits import limits
@@ -62,6 +64,17 @@ QUADS = {  # of the whole dataset
     "application/n-quads": "N_QUADS",
     "application/trig": "TRIG",
 }
+
+
+def solutions(db: Any, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Any:
+    """What Oxigraph answers to a query on ``db``; its default graph is the union of the store's
+    graphs, unless the SPARQL protocol's ``default_graphs`` / ``named_graphs`` say otherwise."""
+    import pyoxigraph as ox
+
+    if not default_graphs and not named_graphs:
+        return db.query(text, use_default_graph_as_union=True)
+    return db.query(text, default_graph=[ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph(),
+                    named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
 
 
 @dataclass(frozen=True)
@@ -394,8 +407,6 @@ class _Answer:
 
     def _query(self, store, job: Job) -> None:
         import pyoxigraph as ox
-
-        from kg.query import solutions
 
         result = solutions(store, job.text, job.default_graphs, job.named_graphs)
         offered = RESULTS if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)) else TRIPLES

@@ -14,14 +14,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg import resources
+from kg.engine import solutions
 from kg.errors import KgError, ResourceError, first_line
-from kg.vocab import NOT_IN_IRI, ONTOLOGY
+from kg.vocab import KG, NOT_IN_IRI, ONTOLOGY, XSD
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -30,9 +32,9 @@ if TYPE_CHECKING:
 FORMATS = ("table", "csv", "json")
 HEADER_KEYS = ("title", "description", "parameters")
 # A term the ontology describes and an extracted data graph lacks: tells whether labels are loaded.
-_ONTOLOGY_MARK = ox.NamedNode(ONTOLOGY + "#PlatformScheme")
+_ONTOLOGY_MARK = ox.NamedNode(str(KG.PlatformScheme))
 _HEADER_LINE = re.compile(r"#\s*([A-Za-z_]+)\s*:\s*(.*)$")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(XSD)
 _XSD_INTEGER = ox.NamedNode(_XSD + "integer")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -240,8 +242,14 @@ def graph_store(graph: Graph, with_ontology: bool = True) -> ox.Store:
     db = ox.Store()
     db.extend(_quads(graph, ox.DefaultGraph()))
     if with_ontology and next(db.quads_for_pattern(_ONTOLOGY_MARK, None, None), None) is None:
-        db.extend(_quads(resources.ontology_graph(), ox.NamedNode(ONTOLOGY)))
+        db.extend(_ontology_quads())
     return db
+
+
+@lru_cache(maxsize=1)
+def _ontology_quads() -> tuple[ox.Quad, ...]:
+    """The ontology's quads, converted once: every query on a graph file adds them."""
+    return tuple(_quads(resources.ontology_graph(), ox.NamedNode(ONTOLOGY)))
 
 
 def _quads(graph: Graph, where: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
@@ -258,15 +266,6 @@ def _quads(graph: Graph, where: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Q
 
     for s, p, o in graph:
         yield ox.Quad(term(s), term(p), term(o), where)
-
-
-def solutions(db: ox.Store, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Any:
-    """What Oxigraph answers to a query on ``db``; its default graph is the union of the store's
-    graphs, unless the SPARQL protocol's ``default_graphs`` / ``named_graphs`` say otherwise."""
-    if not default_graphs and not named_graphs:
-        return db.query(text, use_default_graph_as_union=True)
-    return db.query(text, default_graph=[ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph(),
-                    named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
 
 
 def run_query(

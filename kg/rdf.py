@@ -476,8 +476,8 @@ def _record(g: Graph, report: Node) -> dict:
     channels = sorted(str(c)[len(str(KGP)):] for c in g.objects(report, KG.disclosureChannel))
 
     stats = {}
-    for slice_ in g.objects(KG.disclosureStats, QB.slice):
-        if (slice_, KG.sourceReport, report) not in g:
+    for slice_ in g.subjects(KG.sourceReport, report):  # the report's slices, then the record's data set
+        if (KG.disclosureStats, QB.slice, slice_) not in g:
             continue
         for obs in g.objects(slice_, QB.observation):
             metric = str(g.value(obs, KG.metric))[len(str(KGM)):]

@@ -12,7 +12,8 @@ from rdflib import Graph, URIRef
 from kg.errors import ResourceError
 from kg.graphio import syntax_error
 
-ONTOLOGY = "kg.ontology"  # kg.ttl, and metrics.ttl generated from the table of metrics
+ONTOLOGY = "kg.ontology"
+ONTOLOGY_FILES = ("kg.ttl", "metrics.ttl")  # metrics.ttl: generated from the table of metrics
 SHAPES = ("kg.shapes", "kg.ttl")
 QUERIES = "kg.queries"
 
@@ -62,15 +63,16 @@ def _copy(graph: Graph) -> Graph:
 
 def ontology_graph() -> Graph:
     """A fresh copy of kg's ontology (ontology/kg.ttl and ontology/metrics.ttl)."""
-    graph = _copy(_graph(ONTOLOGY, "kg.ttl"))
-    graph += _graph(ONTOLOGY, "metrics.ttl")
+    graph = _copy(_graph(ONTOLOGY, ONTOLOGY_FILES[0]))
+    for name in ONTOLOGY_FILES[1:]:
+        graph += _graph(ONTOLOGY, name)
     return graph
 
 
 @lru_cache(maxsize=None)
 def ontology_subjects() -> frozenset[str]:
     """Every IRI the ontology describes (what a namespaced query parameter may name)."""
-    return frozenset(str(s) for name in ("kg.ttl", "metrics.ttl") for s in _graph(ONTOLOGY, name).subjects() if isinstance(s, URIRef))
+    return frozenset(str(s) for name in ONTOLOGY_FILES for s in _graph(ONTOLOGY, name).subjects() if isinstance(s, URIRef))
 
 
 def shapes_graph() -> Graph:

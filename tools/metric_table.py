@@ -13,13 +13,14 @@ import json
 import sys
 from pathlib import Path
 
+from kg.checks import APPEAL_BLOCKS
 from kg.lexicon import metric_table
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "metrics.ttl"
 DOCS = ROOT / "docs" / "metrics.md"
 SOURCE = "kg/lexicon/metric_table.toml"
-TABLE4_BLOCKS = ("行政复议", "未经复议直接起诉", "复议后起诉")
+TABLE4_BLOCKS = tuple(APPEAL_BLOCKS.values())
 TABLE4_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 PREFIXES = """\
@@ -116,13 +117,14 @@ GENERATED = {ONTOLOGY: ontology, DOCS: docs}
 
 
 def main(argv: list[str]) -> int:
-    stale = [path for path, make in GENERATED.items() if not path.is_file() or path.read_text(encoding="utf-8") != make()]
+    made = {path: make() for path, make in GENERATED.items()}
+    stale = [path for path, text in made.items() if not path.is_file() or path.read_text(encoding="utf-8") != text]
     if "--check" in argv:
         for path in stale:
             print(f"{path.relative_to(ROOT)} differs from {SOURCE}: run python tools/metric_table.py", file=sys.stderr)
         return 1 if stale else 0
     for path in stale:
-        path.write_text(GENERATED[path](), encoding="utf-8")
+        path.write_text(made[path], encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
 

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import KgError, printable
+from kg.errors import InputError, KgError, printable
 from kg.pipeline import Inputs, find_inputs, iter_extract, workers
-from kg.store import StoreError
 from kg.writer import About, ReportWriter, in_memory, prepare, write_turtle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -71,7 +70,7 @@ def grow_store(
             result.removed += 1
         result.gone = len(gone) - result.removed
         _write(writer, plan.load, result, jobs, scheduler, on_progress)
-        result.reports, result.triples = len(writer.report_graphs()), writer.triple_count()
+        result.reports, result.triples = len(writer.entries()), writer.triple_count()
     return result
 
 
@@ -144,9 +143,7 @@ def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: in
                 continue
             try:
                 outcome = writer.put_prepared(report)
-            except StoreError:
-                raise
-            except KgError as error:  # this report's: a conflict, data the store refuses
+            except InputError as error:  # this report's: a conflict, data the store refuses
                 result.failures.append(error)
                 continue
             if outcome == "duplicate":

@@ -454,7 +454,7 @@ def export(
     chosen = export_format(output, fmt.value if fmt else None)
     with open_store(store, read_only=True) as db:
         export_store(db, output, chosen)
-        reports = len(db.report_graphs())
+        reports = len(db.entries())
     typer.echo(f"wrote {output}: {reports} reports ({chosen})")
 
 

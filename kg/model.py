@@ -146,6 +146,12 @@ class ReportFacts:
     edition: str | None = None
     title: Fact[str] | None = None
     agency: Fact[str] | None = None
+    # the GB/T 2260 division the agency belongs to, as in force today, with the sentence that
+    # places it; and the code in force in the report's year where that differs (洪泽县 320829)
+    region: Fact[str] | None = None
+    region_in_year: str | None = None
+    # the agency's identity (kg.identity): a pure function of its name and region
+    agency_id: str | None = None
     year: Fact[int] | None = None
     period_start: Fact[str] | None = None  # ISO date
     period_end: Fact[str] | None = None
@@ -178,6 +184,8 @@ class ReportFacts:
             "source": self.source,
             "title": single("title", self.title),
             "agency": single("agency", self.agency),
+            "agency_id": self.agency_id,
+            "region_code": single("region_code", self.region),
             "year": single("year", self.year),
             "period_start": single("period_start", self.period_start),
             "period_end": single("period_end", self.period_end),

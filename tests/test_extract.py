@@ -12,7 +12,7 @@ from kg.model import Contact
 from kg.readers import read_source
 from tests.conftest import gold
 
-FACTS_KEYS = {"source", "title", "agency", "year", "period_start", "period_end", "issued", "format",
+FACTS_KEYS = {"source", "title", "agency", "agency_id", "region_code", "year", "period_start", "period_end", "issued", "format",
               "contact", "platform_types", "stats", "provenance"}
 CONTACT_KEYS = {"address", "postcode", "phone", "fax", "email", "person", "website"}
 

@@ -16,8 +16,6 @@ from kg.model import RECORD_METRICS
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "docs" / "facts.md"
 
-# Keys docs/facts.md documents that kg does not extract yet (README, the scorer's entity lines).
-NOT_YET = {"agency_id", "region_code"}
 # What kg adds to the record: where each value was read (the sentence, its offsets, the rule).
 ADDED = {"provenance"}
 
@@ -42,7 +40,7 @@ def _section(facts: str, title: str) -> str:
 
 def test_the_record_has_the_documented_keys(example: dict) -> None:
     record = extract_file(sorted((ROOT / "examples").glob("*.txt"))[0]).to_record()
-    assert set(record) - ADDED == set(example) - NOT_YET
+    assert set(record) - ADDED == set(example)
     assert set(record["contact"]) == set(example["contact"])
 
 

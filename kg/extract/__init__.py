@@ -23,8 +23,10 @@ from kg.extract.agency import find_agency
 from kg.extract.header import is_report, issued, opening_year, period, report_format, title_and_agency
 from kg.extract.metrics import extract_metrics
 from kg.extract.platforms import extract_platforms
+from kg.extract.region import find_region
 from kg.extract.statistics_table import extract_statistics_table
 from kg.extract.template import TABLE_METRICS, extract_template
+from kg.identity import agency_id
 from kg.model import Fact, ReportFacts
 from kg.readers import read_source
 
@@ -56,6 +58,8 @@ def extract_document(doc: Document) -> ReportFacts:
     else:
         for metric, stat in extract_statistics_table(doc).items():
             stats.setdefault(metric, stat)
+    contact = extract_contact(doc)
+    region, region_in_year = find_region(doc, agency, title, year.value if year else None, contact)
     return ReportFacts(
         source=printable(doc.source.source),  # a name that is not UTF-8 still makes a valid record and graph
         sha256=doc.source.sha256,
@@ -64,11 +68,14 @@ def extract_document(doc: Document) -> ReportFacts:
         edition=edition,
         title=title,
         agency=agency,
+        region=region,
+        region_in_year=region_in_year,
+        agency_id=agency_id(agency.value if agency else None, region.value if region else None, year.value if year else None),
         year=year,
         period_start=start,
         period_end=end,
         issued=issued(doc, year.value if year else None),
-        contact=extract_contact(doc),
+        contact=contact,
         platforms=extract_platforms(doc, agency.value if agency else None),
         stats=dict(sorted(stats.items())),
         observations=observations,

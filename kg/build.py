@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.agencies import Directory, begin, finish, then as prepare_with
 from kg.errors import InputError, KgError, printable
 from kg.pipeline import Inputs, find_inputs, iter_extract, workers
-from kg.writer import About, ReportWriter, in_memory, prepare, write_turtle
+from kg.manifest import remap_all
+from kg.writer import About, ReportWriter, in_memory, write_turtle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
@@ -49,12 +51,15 @@ def grow_store(
     scheduler: str | None = None,
     prune: bool = False,
     on_progress: Progress | None = None,
+    agencies: Directory | None = None,
 ) -> BuildResult:
     """Bring the store in ``store`` (created when new) up to date with the report files in ``paths``.
 
     Files are hashed first: unchanged ones are skipped, new and changed ones extracted and
     written (a changed one replaces its report), and with ``prune`` the reports of files gone
     from a folder that was walked are removed (a mistyped or unmounted path removes nothing).
+    ``agencies`` (:func:`kg.agencies.load`) is applied to each report; an agencies file other
+    than the one the store was built with (or none, after one) re-maps every report.
     """
     from kg.store_open import open_store
 
@@ -63,13 +68,16 @@ def grow_store(
     with open_store(store, create=True) as writer:
         writer.refresh_ontology()
         plan = writer.plan(inputs.files)
+        if begin(writer, agencies):  # another agencies file: every report is mapped again
+            remap_all(plan)
         result.remapped, result.unchanged, result.duplicates = len(plan.remapped), len(plan.unchanged), len(plan.duplicates)
         gone = [entry for entry in plan.gone if inputs.covers(entry.path)]
         for entry in gone if prune else ():
             writer.remove(entry)
             result.removed += 1
         result.gone = len(gone) - result.removed
-        _write(writer, plan.load, result, jobs, scheduler, on_progress)
+        _write(writer, plan.load, result, jobs, scheduler, on_progress, agencies)
+        finish(writer, agencies)
         result.reports, result.triples = len(writer.entries()), writer.triple_count()
     return result
 
@@ -81,17 +89,20 @@ def build_turtle(
     jobs: int = 1,
     scheduler: str | None = None,
     on_progress: Progress | None = None,
+    agencies: Directory | None = None,
 ) -> BuildResult:
     """Write the reports in ``paths`` to ``output`` as deterministic Turtle (atomically): the same
-    inputs give a byte-identical file. Nothing is written when no report could be read."""
+    inputs give a byte-identical file. Nothing is written when no report could be read.
+    ``agencies`` (:func:`kg.agencies.load`) is applied to each report, and its triples added."""
     from kg.export import to_graph
 
     inputs = find_inputs(paths)
     result = _result(str(output), inputs)
     writer = in_memory()
     writer.expect(printable(file) for file in inputs.files)
-    _write(writer, inputs.files, result, jobs, scheduler, on_progress)
+    _write(writer, inputs.files, result, jobs, scheduler, on_progress, agencies)
     if result.written:
+        finish(writer, agencies)
         graph = to_graph(writer)
         write_turtle(graph, output)
         result.reports, result.triples = len(result.written), len(graph)
@@ -134,10 +145,14 @@ def _counter(on_progress: Progress | None, total: int) -> Callable[[str], None] 
     return lambda _file: on_progress(next(done), total)
 
 
-def _write(writer: ReportWriter, files: list[str], result: BuildResult, jobs: int, scheduler: str | None, on_progress: Progress | None) -> None:
-    """Extract ``files`` and write each report as it comes (the workers format its triples)."""
+def _write(
+    writer: ReportWriter, files: list[str], result: BuildResult, jobs: int, scheduler: str | None, on_progress: Progress | None,
+    agencies: Directory | None = None,
+) -> None:
+    """Extract ``files`` and write each report as it comes (the workers apply the agencies file and format its triples)."""
+    then = prepare_with(agencies)
     with workers(jobs, scheduler) as (count, executor), writer.batch() as unstored:
-        for _file, report in iter_extract(files, count, executor, _counter(on_progress, len(files)), then=prepare):
+        for _file, report in iter_extract(files, count, executor, _counter(on_progress, len(files)), then=then):
             if isinstance(report, KgError):
                 result.failures.append(report)
                 continue

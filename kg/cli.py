@@ -227,6 +227,8 @@ def build(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Turtle file to write (atomically). [default: graph.ttl]", show_default=False)] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="Load into this store directory (created when new) instead of writing Turtle.", show_default=False)] = None,
     prune: Annotated[bool, typer.Option("--prune", help="With --store: remove stored reports whose files are gone.")] = False,
+    agencies: Annotated[Optional[Path], typer.Option("--agencies", metavar="FILE", show_default=False,
+                        help="An agencies file (.csv or .toml, docs/agencies.md): regions, parents, renames and mergers.")] = None,
     jobs: Jobs = 1,
     scheduler: Scheduler = None,
 ) -> None:
@@ -245,21 +247,28 @@ def build(
     --jobs N extracts over N processes and --scheduler over a Dask cluster; the output is
     the same as with --jobs 1.
 
+    --agencies FILE says what the reports cannot: an agency's region, its parent body, the
+    agency it was renamed from or merged into (docs/agencies.md). A bad file stops the build
+    before anything is written; in a store, another file (or none after one) maps every
+    report again.
+
     Example: kg build examples/ -o build/examples.ttl   (or: kg build reports/ --store build/store --prune)
     """
+    from kg.agencies import load as load_agencies
     from kg.build import build_turtle, grow_store
 
     if store is not None and output is not None:
         _usage("give -o FILE or --store DIR, not both")
     if prune and store is None:
         _usage("--prune needs --store DIR")
+    directory = load_agencies(agencies) if agencies is not None else None
     if store is not None:
         stopped = f"store {store}: build interrupted; the reports stored before are whole, the others are not in it (run again to go on)"
         with _stopped_by_kill(stopped), _progress("storing") as show:
-            result = grow_store(paths, store, jobs=jobs, scheduler=scheduler, prune=prune, on_progress=show)
+            result = grow_store(paths, store, jobs=jobs, scheduler=scheduler, prune=prune, on_progress=show, agencies=directory)
         _failed(result.failures, result.skipped)
         if result.remapped:
-            typer.echo(f"{result.remapped} unchanged file(s) were mapped by another version of kg: mapping them again", err=True)
+            typer.echo(f"{result.remapped} unchanged file(s) were mapped by another version of kg or agencies file: mapping them again", err=True)
         typer.echo(
             f"store {store}: {result.added} added, {result.replaced} replaced, {result.unchanged} unchanged"
             + (f", {result.duplicates} duplicate files skipped" if result.duplicates else "")
@@ -272,7 +281,7 @@ def build(
         output = output or Path("graph.ttl")
         _writable(output)
         with _stopped_by_kill(f"build interrupted; {output} not written"), _progress("building") as show:
-            result = build_turtle(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show)
+            result = build_turtle(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show, agencies=directory)
         _failed(result.failures, result.skipped)
         if not result.reports:
             _err("no report could be read; nothing written")
@@ -397,6 +406,53 @@ def query(
 
         columns, rows = run_query(name, load_graph(path), params)
     typer.echo(format_rows(columns, rows, fmt.value), nl=False)
+
+
+@app.command()
+def agencies(
+    graph: Annotated[Optional[Path], typer.Argument(help="A Turtle graph written by kg build.", show_default=False)] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="List a store's agencies instead.", show_default=False)] = None,
+    region: Annotated[Optional[str], typer.Option("--region", metavar="CODE", show_default=False,
+                      help="Only the agencies of this division and the divisions under it (GB/T 2260 code, e.g. 320800).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """List the agencies: id, names, region, kind, parent body and report years; then the reports
+    whose agency could not be resolved (no name, or no region to tell it from its namesakes).
+
+    The rows are those of the shipped queries agencies and unplaced-reports (kg query runs
+    them too). With -f csv only the agencies are printed (the unresolved reports go to
+    stderr); -f json prints {"agencies": [...], "unresolved": [...]}.
+
+    Example: kg agencies --store build/store --region 320800
+    """
+    import json
+
+    from kg.agencies import listing
+    from kg.query import format_json, format_rows, run_query
+
+    path, in_store = _source(graph, store, "give a graph file or --store DIR (one of them)")
+    if in_store:
+        from kg.store_open import open_store
+
+        with open_store(path, read_only=True) as db:
+            found, unresolved = listing(db.query, region)
+    else:
+        from kg.graphio import load_graph
+
+        loaded = load_graph(path)
+        found, unresolved = listing(lambda name, params: run_query(name, loaded, params), region)
+    if fmt is Format.json:
+        typer.echo(json.dumps({"agencies": json.loads(format_json(*found)), "unresolved": json.loads(format_json(*unresolved))},
+                              ensure_ascii=False, indent=2))
+        return
+    typer.echo(format_rows(*found, fmt.value), nl=False)
+    if fmt is Format.csv:
+        for source, year, name, problem in unresolved[1]:
+            _err(f"{source}: {problem}" + (f" ({name}, {year})" if name or year else ""))
+        return
+    if unresolved[1]:
+        typer.echo(f"\n{len(unresolved[1])} report(s) whose agency could not be resolved:")
+        typer.echo(format_rows(*unresolved, "table"), nl=False)
 
 
 @app.command("graph")

@@ -36,6 +36,7 @@ class Plan:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, stored file with the same bytes)
     gone: list[Entry] = field(default_factory=list)  # stored reports whose file no longer exists
     seen: set[str] = field(default_factory=set)  # the files planned, as reports record their paths
+    real: dict[str, str] = field(default_factory=dict)  # each unchanged file's path on disk, by its path as recorded
 
     def exists(self, path: str) -> bool:
         """Whether a stored report's file exists: planned in this run (a name kg shows escaped
@@ -73,6 +74,7 @@ def plan(entries: dict[str, Entry], files: Iterable[str | Path], mapping: str) -
         if stored is not None and stored.sha256 == sha:
             if stored.mapped_by == mapping:
                 result.unchanged.append(path)
+                result.real[path] = real
             else:  # another kg made its triples: map it again with this one
                 result.load.append(real)
                 result.remapped.append(path)
@@ -82,3 +84,11 @@ def plan(entries: dict[str, Entry], files: Iterable[str | Path], mapping: str) -
             result.load.append(real)
     result.gone = [e for e in entries.values() if not result.exists(e.path)]
     return result
+
+
+def remap_all(plan: Plan) -> None:
+    """Map every unchanged file again (the configuration that shapes its triples changed, e.g.
+    the agencies file): unchanged files join ``load`` as ``remapped``."""
+    plan.load += [plan.real.get(path, path) for path in plan.unchanged]
+    plan.remapped += plan.unchanged
+    plan.unchanged = []

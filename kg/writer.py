@@ -293,6 +293,17 @@ class ReportWriter(ReportStore):
         self._change({entry.graph}, series, shared, "", entry.path)
         self._forget(entry)
 
+    def put_shared(self, delete: str, insert: str) -> None:
+        """In one transaction, change shared triples that no report states (an agencies file's,
+        :mod:`kg.agencies`): delete what the graph pattern ``delete`` binds as ``?s ?p ?o`` in
+        the shared graph, then insert the N-Triples lines ``insert`` there."""
+        self.flush()
+        ops = [f"DELETE {{ GRAPH <{SHARED}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{SHARED}> {{ {delete} }} }}"] if delete else []
+        if insert:
+            ops.append(f"INSERT DATA {{ GRAPH <{SHARED}> {{\n{insert}\n}} }}")
+        if ops:
+            self._update(" ;\n".join(ops), SHARED)
+
     def refresh_ontology(self) -> None:
         """Put the shipped ontology in its graph (replacing an older one), so queries find labels."""
         from kg.resources import ontology_graph

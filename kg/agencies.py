@@ -336,11 +336,12 @@ def region_iri(code: str) -> str:
 
 
 def pref_label(agency: str) -> str:
-    """The agency's preferred name, a pure function of its id: its division's name and body
-    (320813/人民政府 -> 洪泽区人民政府); a national body's is the body."""
+    """The agency's preferred name, a pure function of its id, as the graph names it: its
+    division's name and body (320813/人民政府 -> 洪泽区人民政府); the body alone for a national
+    body or one that starts with its division's stem (平潭综合实验区 in 平潭县)."""
     code, _, rest = agency.partition("/")
     place = division(code)
-    return rest if code == NATIONAL or place is None else place.name + rest
+    return rest if code == NATIONAL or place is None or rest.startswith(place.stem) else place.name + rest
 
 
 _CLASSES = {"government": "Government", "township": "Township", "street_office": "StreetOffice", "department": "Department", "other": "OtherAgency"}

@@ -1,7 +1,10 @@
 """Stage 5, facts -> triples: one named graph per report (written by :mod:`kg.writer`).
 
-Every IRI is a pure function of the facts (agency name, year, file hash, metric key), so
-the same report always maps to the same triples and no blank node is ever written.
+Every IRI is a pure function of the facts (agency identity, year, file hash, metric key), so
+the same report always maps to the same triples and no blank node is ever written. An agency
+is named by its identity (kg.identity: ``320813/人民政府``) and placed in a division of GB/T
+2260 (kg.regions); an agency whose identity is not known is the report's own node, never
+merged with another.
 docs/mapping.md lists the mapping key by key; ontology/kg.ttl documents the terms.
 """
 
@@ -11,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from decimal import Decimal
+from functools import cache
 from typing import Iterator
 from urllib.parse import quote, unquote
 
@@ -18,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from kg import identity, regions
 from kg.checks import Failure, dataset_of, report_checks
 from kg.model import RECORD_METRICS, Evidence, Fact, ReportFacts, Stat
 from kg.resources import mapping_id
@@ -38,6 +43,7 @@ from kg.vocab import (
     SDMX_ATTR,
     SDMX_DIM,
     SDMX_MEASURE,
+    REGION,
     VCARD,
     YEAR,
     bind_prefixes,
@@ -57,20 +63,53 @@ IRI_SAFE = "-._~!$&'()*+,;=:@/"
 
 
 def agency_key(name: str) -> str:
-    """The agency's name as identity: NFKC, all white space removed."""
+    """The agency's name as printed, compared: NFKC, all white space removed."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
-def agency_hash(name: str) -> str:
-    return hashlib.sha256(agency_key(name).encode("utf-8")).hexdigest()[:16]
+def agency_hash(agency_id: str) -> str:
+    return hashlib.sha256(agency_id.encode("utf-8")).hexdigest()[:16]
 
 
-def agency_iri(name: str) -> URIRef:
-    return KGID[f"agency/{agency_hash(name)}"]
+def agency_iri(agency_id: str) -> URIRef:
+    """``kgid:agency/{sha256(id)[:16]}``: one IRI for every printed variant of the agency's name."""
+    return KGID[f"agency/{agency_hash(agency_id)}"]
 
 
-def series_iri(name: str) -> URIRef:
-    return KGID[f"series/{agency_hash(name)}"]
+def series_iri(agency_id: str) -> URIRef:
+    return KGID[f"series/{agency_hash(agency_id)}"]
+
+
+def region_iri(code: str) -> URIRef:
+    """``kgid:region/{code}``: a division of GB/T 2260 as a SKOS concept."""
+    return REGION[code]
+
+
+REGION_SCHEME = REGION["gb2260"]
+KINDS = {
+    "government": KG.Government,
+    "department": KG.Department,
+    "township": KG.Township,
+    "street_office": KG.StreetOffice,
+    "other": KG.OtherAgency,
+}
+
+
+def _split(agency_id: str) -> tuple[str | None, str]:
+    """``320813/人民政府`` -> ("320813", "人民政府"); a central body's ``CN/…`` has no division."""
+    code, _, body = agency_id.partition("/")
+    return (None if code == identity.NATIONAL else code), body
+
+
+def agency_label(agency_id: str) -> str:
+    """The agency's skos:prefLabel, a pure function of its identity: the division's name and the
+    body (洪泽区人民政府), the body alone for a central body or one that starts with its
+    division's stem (平潭综合实验区 in 平潭县)."""
+    code, body = _split(agency_id)
+    division = regions.division(code) if code is not None else None
+    if division is None or body.startswith(division.stem):
+        return body
+    return division.name + body
 
 
 def file_iri(sha256: str) -> URIRef:
@@ -82,10 +121,11 @@ def year_iri(year: int) -> URIRef:
 
 
 def report_iri(facts: ReportFacts) -> URIRef:
-    """``kgid:report/{agency}/{year}``; without a year or an agency, named after the file hash."""
-    if facts.agency is None:
+    """``kgid:report/{agency}/{year}``; without a year, or without the agency's identity, named
+    after the file hash (a report of unknown identity is never merged with another)."""
+    if facts.agency_id is None:
         return KGID[f"report/file-{facts.sha256[:16]}"]
-    h = agency_hash(facts.agency.value)
+    h = agency_hash(facts.agency_id)
     if facts.year is None:
         return KGID[f"report/{h}/file-{facts.sha256[:16]}"]
     return KGID[f"report/{h}/{facts.year.value}"]
@@ -184,16 +224,39 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     yield report, KG.mappedBy, Literal(mapping_id())  # which kg made these triples (a store re-maps on a change)
 
     agency = None
-    if facts.agency is not None:
-        name = facts.agency.value
-        agency, series = agency_iri(name), series_iri(name)
-        yield agency, RDF.type, ORG.FormalOrganization  # org:Organization by ORG's subclass axiom
-        yield agency, SKOS.prefLabel, Literal(agency_key(name), lang="zh")
+    if facts.agency_id is not None:
+        agency = agency_iri(facts.agency_id)
+        series = series_iri(facts.agency_id)
+        yield from _agency(facts.agency_id)
+        label = agency_label(facts.agency_id)
+        if facts.agency is not None and agency_key(facts.agency.value) != label:
+            # every printed variant of the name; the store keeps those of the reports it holds
+            yield agency, SKOS.altLabel, Literal(agency_key(facts.agency.value), lang="zh")
         yield series, DCTERMS.publisher, agency
-        yield series, DCTERMS.title, Literal(f"{agency_key(name)}政府信息公开工作年度报告", lang="zh")
+        yield series, DCTERMS.title, Literal(f"{label}政府信息公开工作年度报告", lang="zh")
         yield report, DCTERMS.publisher, agency
         yield report, DCAT.inSeries, series
+    elif facts.agency is not None:
+        # identity unknown: the report's own agency node, named as printed, never merged
+        agency = URIRef(f"{report}/agency")
+        yield agency, RDF.type, ORG.FormalOrganization
+        yield agency, SKOS.prefLabel, Literal(agency_key(facts.agency.value), lang="zh")
+        yield agency, ORG.classification, KINDS[identity.kind(facts.agency.value)]
+        yield report, DCTERMS.publisher, agency
+    if facts.agency is not None:
+        # the name as this report prints it (the agency's labels are every report's)
+        yield report, KG.agencyName, Literal(agency_key(facts.agency.value), lang="zh")
         yield from evidence(report, "agency", facts.agency.evidence)
+
+    if facts.region is not None:
+        yield report, DCTERMS.spatial, region_iri(facts.region.value)
+        yield from _region(facts.region.value)
+        yield from evidence(report, "region_code", facts.region.evidence)
+    if facts.region_in_year is not None:
+        yield report, KG.regionInYear, region_iri(facts.region_in_year)
+        yield from _region(facts.region_in_year)
+    if facts.region is not None or facts.region_in_year is not None or (facts.agency_id and _split(facts.agency_id)[0]):
+        yield from SCHEME_TRIPLES
 
     if facts.title is not None:
         yield report, DCTERMS.title, Literal(facts.title.value, lang="zh")
@@ -271,6 +334,68 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     for failure in report_checks(facts):
         yield from _failure(report, failure)
     yield from sentences.triples()
+
+
+@cache
+def _agency(agency_id: str) -> tuple[Triple, ...]:
+    """An agency of known identity, its division and the body it belongs to: the same triples
+    from every report of it (the store keeps them once, in its shared graph)."""
+    agency = agency_iri(agency_id)
+    code, body = _split(agency_id)
+    out: list[Triple] = [
+        (agency, RDF.type, ORG.FormalOrganization),  # org:Organization by ORG's subclass axiom
+        (agency, DCTERMS.identifier, Literal(agency_id)),
+        (agency, SKOS.prefLabel, Literal(agency_label(agency_id), lang="zh")),
+        (agency, ORG.classification, KINDS[identity.kind(body)]),
+    ]
+    if code is not None:
+        out.append((agency, DCTERMS.spatial, region_iri(code)))
+        out += _region(code)
+        parent = identity.parent_id(body, code)
+        if parent is not None and parent != agency_id:
+            out.append((agency, ORG.subOrganizationOf, agency_iri(parent)))
+            out += _agency(parent)
+    return tuple(out)
+
+
+SCHEME_TRIPLES: tuple[Triple, ...] = (
+    (REGION_SCHEME, RDF.type, SKOS.ConceptScheme),
+    (REGION_SCHEME, SKOS.prefLabel, Literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")),
+    (REGION_SCHEME, SKOS.prefLabel, Literal("GB/T 2260 Codes for the administrative divisions of the PRC", lang="en")),
+)
+
+
+@cache
+def _region(code: str) -> tuple[Triple, ...]:
+    """A division and those above it, as concepts of the GB/T 2260 scheme: today's when the code
+    is in force, else as the code table last had it (洪泽县 320829), replaced by today's."""
+    division = regions.division(code)
+    current = None
+    if division is None:
+        division = _last_known(code)
+        current = regions.current_code(division) if division is not None else None
+    node = region_iri(code)
+    out: list[Triple] = [(node, RDF.type, SKOS.Concept), (node, SKOS.inScheme, REGION_SCHEME), (node, SKOS.notation, Literal(code))]
+    if division is None:
+        return tuple(out)  # a code no table knows: its notation alone
+    out += [(node, SKOS.prefLabel, Literal(division.name, lang="zh")), (node, KG.divisionLevel, Literal(division.level))]
+    if current is not None:
+        out.append((node, DCTERMS.isReplacedBy, region_iri(current)))
+        out += _region(current)
+    if division.parent is not None and regions.division(division.parent) is not None:
+        out.append((node, SKOS.broader, region_iri(division.parent)))
+        out += _region(division.parent)
+    return tuple(out)
+
+
+@cache
+def _last_known(code: str) -> regions.Division | None:
+    """A code no longer in force, as the last revision of the code table that has it gave it."""
+    for year in range(regions.LAST_HISTORICAL_YEAR, regions.FIRST_HISTORICAL_YEAR - 1, -1):
+        found = regions.in_year(year).get(code)
+        if found is not None:
+            return found
+    return None
 
 
 SLICE_NAMES = {KG.disclosureStats: "stats", KG.applicantStats: "applicant", KG.textFigures: "text"}
@@ -431,8 +556,10 @@ def _contact(report: URIRef, facts: ReportFacts, evidence) -> Iterator[Triple]:
 def graph_to_records(graph: Graph) -> list[dict]:
     """The records (facts.md, with provenance) of every report in ``graph``, sorted by report IRI.
 
-    Inverse of :func:`report_graph` up to normal forms: the agency is read back from its
-    prefLabel (NFKC, no white space), websites as IRIs, emails and websites in IRI order.
+    Inverse of :func:`report_graph` up to normal forms: the agency's name as the report printed
+    it (NFKC, no white space; kg:agencyName), its identity from the agency's dcterms:identifier,
+    the region from the report's division's notation; websites as IRIs, emails and websites in
+    IRI order.
     """
     return [_record(graph, report) for report in sorted(set(graph.subjects(RDF.type, SCHEMA.Report)), key=str)]
 
@@ -443,6 +570,7 @@ def _record(g: Graph, report: Node) -> dict:
         _read_evidence(g, node, provenance)
     dist = g.value(report, DCAT.distribution)
     agency = g.value(report, DCTERMS.publisher)
+    place = g.value(report, DCTERMS.spatial)
     span = g.value(report, DCTERMS.temporal)
 
     def py(term):
@@ -499,7 +627,9 @@ def _record(g: Graph, report: Node) -> dict:
     record = {
         "source": text(g.value(dist, KG.sourcePath)) if dist is not None else None,
         "title": text(g.value(report, DCTERMS.title)),
-        "agency": text(g.value(agency, SKOS.prefLabel)) if agency is not None else None,
+        "agency": text(g.value(report, KG.agencyName)),
+        "agency_id": text(g.value(agency, DCTERMS.identifier)) if agency is not None else None,
+        "region_code": text(g.value(place, SKOS.notation)) if place is not None else None,
         "year": None if year is None else _int(year),
         "period_start": text(g.value(span, DCAT.startDate)) if span is not None else None,
         "period_end": text(g.value(span, DCAT.endDate)) if span is not None else None,
@@ -515,9 +645,9 @@ def _record(g: Graph, report: Node) -> dict:
 
 def _provenance_order(key: str) -> tuple:
     head = key.split("[")[0].split(".")[0]
-    rank = {"title": 0, "agency": 1, "year": 2, "period_start": 3, "period_end": 4, "issued": 5, "contact": 6, "platform_types": 7, "stats": 8}
+    rank = {"title": 0, "agency": 1, "region_code": 2, "year": 3, "period_start": 4, "period_end": 5, "issued": 6, "contact": 7, "platform_types": 8, "stats": 9}
     index = re.search(r"\[(\d+)\]", key)
-    return (rank.get(head, 9), key.split("[")[0], int(index.group(1)) if index else -1)
+    return (rank.get(head, 10), key.split("[")[0], int(index.group(1)) if index else -1)
 
 
 def _read_evidence(g: Graph, node: Node, out: dict) -> None:

@@ -54,6 +54,16 @@ class KG(DefinedNamespace):
     channelCount: URIRef
     mappedBy: URIRef
     recordFigureCount: URIRef
+    # agencies and the divisions they belong to
+    agencyName: URIRef
+    regionInYear: URIRef
+    divisionLevel: URIRef
+    AgencyKindScheme: URIRef
+    Government: URIRef
+    Department: URIRef
+    Township: URIRef
+    StreetOffice: URIRef
+    OtherAgency: URIRef
     # consistency checks (kg.checks)
     CheckFailure: URIRef
     ConsistencyCheck: URIRef
@@ -77,6 +87,7 @@ KGM = Namespace(BASE + "code/metric/")
 KGP = Namespace(BASE + "code/platform/")
 KGU = Namespace(BASE + "code/unit/")
 KGA = Namespace(BASE + "code/applicant/")
+REGION = Namespace(BASE + "id/region/")  # GB/T 2260 divisions (kgid:region/320813)
 KGR = Namespace(BASE + "record/")  # a report's record figures as direct properties (kgr:applications_received)
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
@@ -99,6 +110,7 @@ PREFIXES: dict[str, Namespace] = {  # DefinedNamespaces by their _NS
     "kgu": KGU,
     "kga": KGA,
     "kgr": KGR,
+    "region": REGION,
     "dcat": DCAT,
     "dcterms": DCTERMS._NS,
     "dqv": DQV,

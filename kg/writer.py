@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.atomic import write_text
@@ -36,6 +36,9 @@ from kg.vocab import DCAT, NOT_IN_IRI, bind_prefixes
 # update's parsed text and its transaction in memory: 8 MB batches took 100 MiB more than 2 MB
 # ones for no speed (an 80-report build, 9.7 s and 9.0-9.5 s).
 BATCH_BYTES = 2 << 20
+# A path through the shared graph from what a report refers to, to all it leads to (its agency,
+# the agency's division and those above it, the body it belongs to), classes left out.
+_REACH = f"(!<{RDF.type}>)*"
 # Written text after which the store's memory tables are flushed to disk. RocksDB's own flushes
 # lag behind a build: without this, a build's memory grew by about 2 MiB per report.
 FLUSH_BYTES = 4 << 20
@@ -167,12 +170,17 @@ class ReportWriter(ReportStore):
                 raise StoreError(self.shown, f"cannot write the store: {first_line(error)}") from None
 
     def _series_of(self, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
-        """The series the given report graphs belong to, and the shared subjects they refer to."""
+        """The series the given report graphs belong to, and the shared subjects they lead to: those
+        they refer to and, through the shared graph, what those refer to (an agency's division and
+        the divisions above it, the body it belongs to)."""
         series, shared = set(), set()
         for graph in graphs:
             for row in self._select(f"{_PREFIX_DECLS}\nSELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?r dcat:inSeries ?s }} }}"):
                 series.add(row[0].value)
-            for row in self._select(f"SELECT DISTINCT ?x WHERE {{ GRAPH <{graph}> {{ ?r ?q ?x }} GRAPH <{SHARED}> {{ ?x ?p ?o }} }}"):
+            for row in self._select(
+                f"SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?y WHERE {{ GRAPH <{graph}> {{ ?r ?q ?y }} GRAPH <{SHARED}> {{ ?y ?p ?o }} }} }} "
+                f"GRAPH <{SHARED}> {{ ?y {_REACH} ?x }} FILTER EXISTS {{ GRAPH <{SHARED}> {{ ?x ?p2 ?o2 }} }} }}"
+            ):
                 shared.add(row[0].value)
         return series, shared
 
@@ -194,9 +202,16 @@ class ReportWriter(ReportStore):
             ops.append(f"INSERT DATA {{ {insert} }}")
         if shared:
             special = ", ".join(f"<{g}>" for g in SPECIAL)
+            # what no report leads to any more (through the shared graph, as _series_of follows it)
             ops.append(
-                f"DELETE {{ GRAPH <{SHARED}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_values(shared)} }} "
-                f"GRAPH <{SHARED}> {{ ?x ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?r ?q ?x }} FILTER(?g NOT IN ({special})) }} }}"
+                f"DELETE {{ GRAPH <{SHARED}> {{ ?x ?p ?o }} }} WHERE {{ {{ SELECT ?x WHERE {{ VALUES ?x {{ {_values(shared)} }} "
+                f"FILTER NOT EXISTS {{ GRAPH <{SHARED}> {{ ?z {_REACH} ?x }} GRAPH ?g {{ ?r ?q ?z }} FILTER(?g NOT IN ({special})) }} }} }} "
+                f"GRAPH <{SHARED}> {{ ?x ?p ?o }} }}"
+            )
+            # an agency's other names are those its remaining reports print
+            ops.append(
+                f"DELETE {{ GRAPH <{SHARED}> {{ ?x <{SKOS.altLabel}> ?l }} }} WHERE {{ VALUES ?x {{ {_values(shared)} }} "
+                f"GRAPH <{SHARED}> {{ ?x <{SKOS.altLabel}> ?l }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?r dcterms:publisher ?x ; kg:agencyName ?l }} }} }}"
             )
         if series:
             ops += _link_ops(_values(series))

@@ -42,6 +42,8 @@ def hand_built_001() -> ReportFacts:
         format="narrative",
         title=fact(text, "淄博市张店区机关事务服务中心2018年政府信息公开工作年度报告", heading, heading),
         agency=fact(text, "淄博市张店区机关事务服务中心", heading),
+        region=fact(text, "370303", heading, "淄博市张店区"),
+        agency_id="370303/机关事务服务中心",
         year=fact(text, 2018, heading),
         period_start=fact(text, "2018-01-01", period, "2018 年 1 月 1 日"),
         period_end=fact(text, "2018-12-31", period, "2018 年 12 月 31 日"),

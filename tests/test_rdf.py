@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, PROV, QB, RDF, SKOS
 
 from kg.model import Contact, Evidence, Fact, ReportFacts, Stat
 from kg.export import to_graph
-from kg.rdf import agency_iri, graph_to_records, report_graph, report_iri, web_iri
+from kg.rdf import agency_iri, agency_label, graph_to_records, region_iri, report_graph, report_iri, web_iri
 from kg.writer import build_graph, in_memory, serialize_turtle, write_turtle
 from kg.vocab import DCAT, KG, KGM, KGP, KGU, OA, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, VCARD
 from rdf_fixtures import ROOT, hand_built_001, other_year
@@ -63,19 +63,21 @@ def expected_record(facts: ReportFacts) -> dict:
 
 
 def test_report_iri_forms(facts):
-    h = "aa24d1a4c98b06fb"
+    h = "44d59e8a74717a9c"
     assert report_iri(facts) == URIRef(f"{BASE}id/report/{h}/2018")
-    assert agency_iri("淄博市张店区机关事务服务中心") == URIRef(f"{BASE}id/agency/{h}")
+    assert agency_iri("370303/机关事务服务中心") == URIRef(f"{BASE}id/agency/{h}")
     no_year = dataclasses.replace(facts, year=None)
     assert report_iri(no_year) == URIRef(f"{BASE}id/report/{h}/file-{facts.sha256[:16]}")
-    no_agency = dataclasses.replace(facts, agency=None)
-    assert report_iri(no_agency) == URIRef(f"{BASE}id/report/file-{facts.sha256[:16]}")
+    # an agency of unknown identity: the report is its file's, never another report's
+    no_identity = dataclasses.replace(facts, agency_id=None)
+    assert report_iri(no_identity) == URIRef(f"{BASE}id/report/file-{facts.sha256[:16]}")
 
 
-def test_agency_iri_ignores_white_space_and_width():
-    assert agency_iri("张店区 信访局") == agency_iri("张店区信访局") == agency_iri("张店区\n信访局")
-    assert agency_iri("ＡＢＣ局") == agency_iri("ABC局")
-    assert agency_iri("张店区信访局") != agency_iri("张店区民政局")
+def test_agency_iri_is_the_identity_not_the_printed_name():
+    assert agency_iri("370303/信访局") != agency_iri("370303/民政局")
+    assert agency_iri("110105/人民政府") != agency_iri("220104/人民政府")  # 朝阳区 of 北京 and of 长春
+    assert agency_label("110105/人民政府") == "朝阳区人民政府" and agency_label("CN/教育部") == "教育部"
+    assert agency_label("350128/平潭综合实验区") == "平潭综合实验区"  # the body already names its place
 
 
 def test_report_graph_is_named_by_the_report(facts):
@@ -86,8 +88,8 @@ def test_report_graph_is_named_by_the_report(facts):
 def test_report_triples(facts):
     g = report_graph(facts)
     r = report_iri(facts)
-    agency = agency_iri(facts.agency.value)
-    series = URIRef(f"{BASE}id/series/aa24d1a4c98b06fb")
+    agency = agency_iri(facts.agency_id)
+    series = URIRef(f"{BASE}id/series/44d59e8a74717a9c")
     dist = URIRef(f"{BASE}id/file/{facts.sha256}")
     assert {RDF.type: set(g.objects(r, RDF.type))} == {RDF.type: {DCAT.Dataset, SCHEMA.Report}}
     assert g.value(r, DCTERMS.title) == Literal("淄博市张店区机关事务服务中心2018年政府信息公开工作年度报告", lang="zh")
@@ -107,7 +109,10 @@ def test_report_triples(facts):
     assert not list(g.objects(g.value(r, DCAT.distribution), RDF.type))
     # org:FormalOrganization only: org:Organization follows from ORG's subclass axiom
     assert set(g.objects(agency, RDF.type)) == {URIRef("http://www.w3.org/ns/org#FormalOrganization")}
-    assert g.value(agency, SKOS.prefLabel) == Literal("淄博市张店区机关事务服务中心", lang="zh")
+    # the name is a function of the identity; the printed name is the report's, and another label
+    assert g.value(agency, SKOS.prefLabel) == Literal("张店区机关事务服务中心", lang="zh")
+    assert g.value(agency, SKOS.altLabel) == Literal("淄博市张店区机关事务服务中心", lang="zh")
+    assert g.value(r, KG.agencyName) == Literal("淄博市张店区机关事务服务中心", lang="zh")
     assert g.value(r, DCAT.distribution) == dist
     assert g.value(dist, DCTERMS.identifier) == Literal(facts.sha256)
     assert g.value(dist, DCAT.mediaType) == URIRef("https://www.iana.org/assignments/media-types/text/plain")
@@ -166,7 +171,7 @@ def test_observations(facts):
     slice_ = URIRef(f"{r}/slice/stats")
     assert set(g.objects(KG.disclosureStats, QB.slice)) == {slice_}
     assert g.value(slice_, QB.sliceStructure) == KG.reportSlice
-    assert g.value(slice_, KG.agency) == agency_iri(facts.agency.value)
+    assert g.value(slice_, KG.agency) == agency_iri(facts.agency_id)
     assert g.value(slice_, SDMX_DIM.refPeriod) == URIRef("http://reference.data.gov.uk/id/year/2018")
     assert g.value(slice_, KG.sourceReport) == r
     assert set(g.objects(slice_, QB.observation)) == {URIRef(f"{r}/obs/{m}") for m in facts.stats}
@@ -285,14 +290,14 @@ def test_no_blank_nodes(facts, others):
 def test_agency_shared_across_reports_and_series_linked(facts):
     earlier, latest = other_year(facts, 2016, "1" * 64), other_year(facts, 2017, "2" * 64)
     g = build_graph([facts, latest, earlier])
-    agency = agency_iri(facts.agency.value)
+    agency = agency_iri(facts.agency_id)
     reports = sorted(g.subjects(RDF.type, SCHEMA.Report), key=str)
     assert len(reports) == 3
     assert {g.value(r, DCTERMS.publisher) for r in reports} == {agency}
-    assert len(set(g.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#FormalOrganization")))) == 1
-    r16, r17, r18 = (URIRef(f"{BASE}id/report/aa24d1a4c98b06fb/{y}") for y in (2016, 2017, 2018))
+    assert len(set(g.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#FormalOrganization")))) == 2  # and the district's government
+    r16, r17, r18 = (URIRef(f"{BASE}id/report/44d59e8a74717a9c/{y}") for y in (2016, 2017, 2018))
     assert g.value(r18, DCAT.prev) == r17 and g.value(r17, DCAT.prev) == r16 and g.value(r16, DCAT.prev) is None
-    series = URIRef(f"{BASE}id/series/aa24d1a4c98b06fb")
+    series = URIRef(f"{BASE}id/series/44d59e8a74717a9c")
     assert g.value(series, DCAT.first) == r16 and g.value(series, DCAT.last) == r18
     # observations of the two years share the agency IRI
     assert {g.value(s, KG.agency) for s in g.objects(KG.disclosureStats, QB.slice)} == {agency}

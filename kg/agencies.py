@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
-from kg.identity import NATIONAL, agency_id, body, clean, is_national, kind
+from kg.identity import NATIONAL, agency_id, body, clean, is_national
 from kg.model import Fact, ReportFacts
-from kg.regions import division, leading_places, lineage, today, within
-from kg.vocab import BASE, KGID
+from kg.regions import leading_places, today
+from kg.vocab import KGID
 
 if TYPE_CHECKING:
     from kg.writer import Prepared, ReportWriter
@@ -42,10 +42,7 @@ COLUMNS = ("name", "region", "override", "parent", "renamed_from", "merged_into"
 FIRST_YEAR = 1949
 RULE = "agencies_file"  # the evidence rule of a region the file gives: agencies_file:ROW
 ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # the file as a node of the graph: its digest (what a store compares), the change events it gives
 FILE_NODE = str(KGID["agencies-file"])
 _YES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False, "": False}
@@ -327,92 +324,71 @@ def prepare_applied(directory: Directory, facts: ReportFacts) -> Prepared:
 
 
 def agency_iri(agency: str) -> str:
-    """An agency's IRI from its id (the graph's shape: kgid:agency/{sha256(id)[:16]})."""
-    return str(KGID[f"agency/{hashlib.sha256(agency.encode('utf-8')).hexdigest()[:16]}"])
+    """An agency's IRI from its id (kgid:agency/{sha256(id)[:16]}, :func:`kg.rdf.agency_iri`)."""
+    from kg.rdf import agency_iri as iri
 
-
-def region_iri(code: str) -> str:
-    return str(KGID[f"region/{code}"])
-
-
-def pref_label(agency: str) -> str:
-    """The agency's preferred name, a pure function of its id, as the graph names it: its
-    division's name and body (320813/人民政府 -> 洪泽区人民政府); the body alone for a national
-    body or one that starts with its division's stem (平潭综合实验区 in 平潭县)."""
-    code, _, rest = agency.partition("/")
-    place = division(code)
-    return rest if code == NATIONAL or place is None or rest.startswith(place.stem) else place.name + rest
-
-
-_CLASSES = {"government": "Government", "township": "Township", "street_office": "StreetOffice", "department": "Department", "other": "OtherAgency"}
+    return str(iri(agency))
 
 
 def shared_triples(directory: Directory) -> str:
     """The file's triples, as N-Triples lines for the shared graph: its digest; each agency it
-    names (identifier, names, region, kind); each parent; each rename or merger an
-    ``org:ChangeEvent`` (original and resulting organisation, year)."""
-    lines: list[str] = []
+    names, as every report of it describes it (identifier, names, division, kind), with the name
+    the file prints as an altLabel; each parent it gives (instead of the one the name implies);
+    each rename or merger an ``org:ChangeEvent`` (original and resulting organisation, year)."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS as DCT
+    from rdflib.namespace import ORG as O
+    from rdflib.namespace import RDF, SKOS as S, XSD as X
 
-    def add(s: str, p: str, o: str) -> None:
-        lines.append(f"<{s}> <{p}> {o} .")
+    from kg.rdf import SCHEME_TRIPLES, _agency, agency_key, agency_label
+    from kg.rdf import agency_iri as iri
+    from kg.writer import _n3
 
-    def text(value: str, lang: str | None = None) -> str:
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}"' + (f"@{lang}" if lang else "")
+    node = URIRef(FILE_NODE)
+    parents = directory.parents()
+    triples: list[tuple] = [(node, DCT.identifier, Literal(directory.digest))]
 
-    add(FILE_NODE, DCTERMS + "identifier", text(directory.digest))
-    described: set[str] = set()
-
-    def agency(ident: str, printed: str | None = None) -> str:
-        iri = agency_iri(ident)
-        if ident not in described:
-            described.add(ident)
-            code, _, rest = ident.partition("/")
-            add(iri, RDF_TYPE, f"<{ORG}FormalOrganization>")
-            add(iri, DCTERMS + "identifier", text(ident))
-            add(iri, SKOS + "prefLabel", text(pref_label(ident), "zh"))
-            add(iri, ORG + "classification", f"<{BASE}ontology#{_CLASSES[kind(rest)]}>")
-            if code != NATIONAL:
-                add(iri, DCTERMS + "spatial", f"<{region_iri(code)}>")
-                for place in lineage(code):
-                    concept = region_iri(place.code)
-                    add(concept, RDF_TYPE, f"<{SKOS}Concept>")
-                    add(concept, SKOS + "notation", text(place.code))
-                    add(concept, SKOS + "prefLabel", text(place.name, "zh"))
-                    add(concept, SKOS + "inScheme", f"<{region_iri('gb2260')}>")
-                    if place.parent:
-                        add(concept, SKOS + "broader", f"<{region_iri(place.parent)}>")
-        if printed and printed != pref_label(ident):
-            add(iri, SKOS + "altLabel", text(printed, "zh"))
-        return iri
+    def agency(ident: str, printed: str | None = None) -> URIRef:
+        me = iri(ident)
+        triples.append((node, DCT.references, me))  # what a later file removes (_EARLIER)
+        # the parent the name implies gives way to the file's
+        triples.extend(t for t in _agency(ident) if not (ident in parents and t[0] == me and t[1] == O.subOrganizationOf))
+        if printed and agency_key(printed) != agency_label(ident):
+            triples.append((me, S.altLabel, Literal(agency_key(printed), lang="zh")))
+        return me
 
     for entry in directory.entries:
         if entry.id is None:
             continue
         me = agency(entry.id, entry.name)
         if entry.parent:
-            add(me, ORG + "subOrganizationOf", f"<{agency(entry.parent)}>")
+            triples.append((me, O.subOrganizationOf, agency(entry.parent)))
         for original, resulting in ((entry.renamed_from, entry.id), (entry.id, entry.merged_into)):
-            if original is None or resulting is None or original == resulting or entry.year is None:
+            if original is None or resulting is None or entry.year is None:
                 continue
             key = hashlib.sha256(f"{original}|{resulting}|{entry.year}".encode("utf-8")).hexdigest()[:16]
-            event = str(KGID[f"change/{key}"])
-            add(event, RDF_TYPE, f"<{ORG}ChangeEvent>")
-            add(event, ORG + "originalOrganization", f"<{agency(original)}>")
-            add(event, ORG + "resultingOrganization", f"<{agency(resulting)}>")
-            add(event, DCTERMS + "date", f'"{entry.year}"^^<{XSD}gYear>')
-            add(event, DCTERMS + "source", f"<{FILE_NODE}>")
-        if entry.parent:
-            add(FILE_NODE, DCTERMS + "references", f"<{me}>")
-    return "\n".join(dict.fromkeys(lines))
+            event = KGID[f"change/{key}"]
+            triples += [
+                (event, RDF.type, O.ChangeEvent),
+                (event, O.originalOrganization, agency(original)),
+                (event, O.resultingOrganization, agency(resulting)),
+                (event, DCT.date, Literal(str(entry.year), datatype=X.gYear)),
+                (event, DCT.source, node),
+            ]
+    if any(entry.region for entry in directory.entries):
+        triples += SCHEME_TRIPLES
+    return "\n".join(dict.fromkeys(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in triples))
 
 
 # What an earlier file wrote, as a pattern binding ?s ?p ?o in the shared graph: the file node,
-# its change events, and the parent links of the agencies it referred to (their reports, mapped
-# again, state the parents their names imply).
+# its change events, the parent links of the agencies it described (the reports mapped again
+# state the parents their names imply, the file's triples those it gives) and the agencies no
+# report refers to.
 _EARLIER = (
     f"{{ VALUES ?s {{ <{FILE_NODE}> }} ?s ?p ?o }} UNION {{ ?s <{DCTERMS}source> <{FILE_NODE}> ; ?p ?o }} UNION "
-    f"{{ VALUES ?p {{ <{ORG}subOrganizationOf> }} <{FILE_NODE}> <{DCTERMS}references> ?s . ?s ?p ?o }}"
+    f"{{ VALUES ?p {{ <{ORG}subOrganizationOf> }} <{FILE_NODE}> <{DCTERMS}references> ?s . ?s ?p ?o }} UNION "
+    f"{{ <{FILE_NODE}> <{DCTERMS}references> ?s . ?s ?p ?o "
+    f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?r ?q ?s }} FILTER(?g NOT IN (<{KGID['graph/shared']}>, <{KGID['graph/series-links']}>)) }} }}"
 )
 PENDING = "pending"  # the digest while a changed file's reports are mapped again
 

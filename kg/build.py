@@ -35,7 +35,8 @@ class BuildResult:
     replaced: int = 0
     unchanged: int = 0
     duplicates: int = 0  # files skipped as byte-identical copies of another
-    remapped: int = 0  # unchanged files mapped again (another kg mapped them)
+    remapped: int = 0  # unchanged files mapped again (another kg, or another agencies file, mapped them)
+    agencies_changed: bool = False  # the store was built with another agencies file (or none)
     removed: int = 0
     gone: int = 0  # stored reports whose files are gone, kept (no prune)
     reports: int = 0  # reports in the store or the file
@@ -70,6 +71,7 @@ def grow_store(
         plan = writer.plan(inputs.files)
         if begin(writer, agencies):  # another agencies file: every report is mapped again
             remap_all(plan)
+            result.agencies_changed = True
         result.remapped, result.unchanged, result.duplicates = len(plan.remapped), len(plan.unchanged), len(plan.duplicates)
         gone = [entry for entry in plan.gone if inputs.covers(entry.path)]
         for entry in gone if prune else ():

@@ -15,6 +15,7 @@ from kg.build import build_turtle, grow_store
 from kg.cli import app
 from kg.errors import InputError
 from kg.extract import extract_file
+from kg.vocab import DCAT
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -81,7 +82,8 @@ def test_a_region_the_report_states_wins_unless_the_file_overrides(tmp_path):
 
 
 def test_a_rename_gives_a_change_event_and_both_agencies(corpus, tmp_path):
-    path = agencies_file(tmp_path, HEADER + "张店区文化和旅游局,370303,,张店区人民政府,张店区文化出版局,,2019\n")
+    path = agencies_file(tmp_path, HEADER + "张店区文化和旅游局,370303,,张店区人民政府,张店区文化出版局,,2019\n"
+                         "城关镇人民政府,370303,,370300/人民政府,,,\n")
     out = tmp_path / "graph.ttl"
     result = build_turtle([corpus], out, agencies=load(path))
     assert not result.failures
@@ -97,6 +99,12 @@ def test_a_rename_gives_a_change_event_and_both_agencies(corpus, tmp_path):
     assert str(graph.value(new, SKOS.prefLabel)) == "张店区文化和旅游局"
     assert graph.value(new, ORG.subOrganizationOf) == URIRef(agency_iri("370303/人民政府"))
     assert graph.value(new, DCTERMS.spatial) == URIRef("https://w3id.org/govinfo-kg/id/region/370303")
+    # the old name's report is published by the event's original organisation
+    reports = [r for r in graph.subjects(DCTERMS.publisher, old) if (r, RDF.type, DCAT.Dataset) in graph]
+    assert len(reports) == 1 and str(graph.value(reports[0], DCTERMS.title)).startswith("张店区文化出版局2018年")
+    # a parent the file gives replaces the one the name implies
+    township = URIRef(agency_iri("370303/城关镇人民政府"))
+    assert set(graph.objects(township, ORG.subOrganizationOf)) == {URIRef(agency_iri("370300/人民政府"))}
 
 
 BAD_ROWS = [

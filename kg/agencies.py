@@ -77,12 +77,24 @@ class Directory:
     entries: tuple[Entry, ...]
     where: str = "row"  # how its entries are named in messages: "row" (CSV) or "entry" (TOML)
 
+    def __post_init__(self) -> None:
+        by_name: dict[str, tuple[Entry, ...]] = {}
+        for entry in self.entries:
+            by_name[entry.name] = by_name.get(entry.name, ()) + (entry,)
+        object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.entries if e.id})
+        object.__setattr__(self, "_parents", {e.id: e.parent for e in self.entries if e.id and e.parent})
+
     def named(self, name: str) -> tuple[Entry, ...]:
-        key = clean(name)
-        return tuple(e for e in self.entries if e.name == key)
+        """The entries of this printed name."""
+        return self._by_name.get(clean(name), ())  # type: ignore[attr-defined]
+
+    def with_id(self, agency: str | None) -> Entry | None:
+        return self._by_id.get(agency) if agency else None  # type: ignore[attr-defined]
 
     def parents(self) -> dict[str, str]:
-        return {e.id: e.parent for e in self.entries if e.id and e.parent}
+        """The parents the file gives, by agency id."""
+        return self._parents  # type: ignore[attr-defined]
 
 
 # ----------------------------------------------------------------------------- reading
@@ -270,9 +282,12 @@ def match(facts: ReportFacts, directory: Directory) -> Entry | None:
         return None
     region = facts.region.value if facts.region else None
     named = directory.named(facts.agency.value)
-    same = [e for e in named if e.region == region] or [e for e in directory.entries if facts.agency_id and e.id == facts.agency_id]
+    same = [e for e in named if e.region == region]
     if same:
         return same[0]
+    by_id = directory.with_id(facts.agency_id)
+    if by_id is not None:
+        return by_id
     placed = [e for e in named if e.region is not None]
     if region is None:
         return placed[0] if len(placed) == 1 else None

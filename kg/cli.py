@@ -267,7 +267,7 @@ def build(
         with _stopped_by_kill(stopped), _progress("storing") as show:
             result = grow_store(paths, store, jobs=jobs, scheduler=scheduler, prune=prune, on_progress=show, agencies=directory)
         _failed(result.failures, result.skipped)
-        if result.agencies_changed:
+        if result.agencies_changed and result.remapped:
             typer.echo(f"the agencies file is not the one the store was built with: mapping {result.remapped} unchanged file(s) again", err=True)
         elif result.remapped:
             typer.echo(f"{result.remapped} unchanged file(s) were mapped by another version of kg: mapping them again", err=True)

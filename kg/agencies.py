@@ -36,6 +36,7 @@ from kg.regions import leading_places, today
 from kg.vocab import KGID
 
 if TYPE_CHECKING:
+    from kg.store import ReportStore
     from kg.writer import Prepared, ReportWriter
 
 COLUMNS = ("name", "region", "override", "parent", "renamed_from", "merged_into", "year")
@@ -408,7 +409,7 @@ _EARLIER = (
 PENDING = "pending"  # the digest while a changed file's reports are mapped again
 
 
-def stored_digest(writer: ReportWriter) -> str | None:
+def stored_digest(writer: ReportStore) -> str | None:
     """The digest of the agencies file the store's reports were mapped with (None: none)."""
     from kg.store import SHARED
 

@@ -190,3 +190,32 @@ def test_a_changed_file_remaps_a_store_and_kg_agencies_lists_by_region(corpus, t
     listed = runner.invoke(app, ["agencies", "--store", str(store), "-f", "csv"])
     assert "370303/文化和旅游局" not in listed.stdout
     assert "chengguan_2018.txt: agency not placed" in listed.stderr
+
+
+def test_namesakes_in_the_file_place_no_report_and_bad_toml_is_one_line(corpus, tmp_path):
+    two = load(agencies_file(tmp_path, HEADER + "城关镇人民政府,370303,,,,,\n城关镇人民政府,320813,,,,,\n"))
+    facts = extract_file(corpus / "chengguan_2018.txt")
+    assert apply(facts, two) is facts  # two counties' 城关镇: the file does not guess either
+    bad = agencies_file(tmp_path, '[[agency]]\nname = "城关镇人民政府\nregion = "370303"\n', "bad.toml")
+    with pytest.raises(AgenciesFileError) as caught:
+        load(bad)
+    assert str(caught.value).startswith(f"{bad}: not valid TOML: ") and "\n" not in str(caught.value)
+
+
+def test_a_build_killed_while_a_changed_file_is_applied_maps_every_report_again(corpus, tmp_path):
+    from kg.agencies import begin, stored_digest
+    from kg.store_open import open_store
+
+    store = tmp_path / "store"
+    placed = load(agencies_file(tmp_path, HEADER + "城关镇人民政府,370303,,,,,\n"))
+    grow_store([corpus], store, agencies=placed)
+    with open_store(store) as writer:
+        assert stored_digest(writer) == placed.digest
+        other = load(agencies_file(tmp_path, HEADER + "城关镇人民政府,320813,,,,,\n", "other.csv"))
+        assert begin(writer, other)  # ... and the build is killed before it ends
+        assert stored_digest(writer) == "pending"
+    again = runner.invoke(app, ["build", str(corpus), "--store", str(store), "--agencies", str(tmp_path / "agencies.csv")])
+    assert again.exit_code == 0, again.output
+    assert "the agencies file is not the one the store was built with: mapping 3 unchanged file(s) again" in again.stderr
+    with open_store(store, read_only=True) as db:
+        assert stored_digest(db) == placed.digest

@@ -114,3 +114,15 @@ def test_explain_shows_rule_and_sentence():
     assert result.exit_code == 0
     assert "stats.fees_yuan = 0  [fees.none_charged]" in result.stdout
     assert "我局无政府信息公开收费及减免的情况" in result.stdout
+
+
+def test_agencies_lists_a_graphs_agencies_and_build_takes_an_agencies_file(built):
+    out, _summary = built
+    assert "--agencies" in runner.invoke(app, ["build", "--help"]).stdout
+    assert "Example: kg agencies" in runner.invoke(app, ["agencies", "--help"]).stdout.replace("\n", " ")
+    assert runner.invoke(app, ["agencies"]).exit_code == 2  # neither a graph nor a store
+    listed = runner.invoke(app, ["agencies", str(out), "-f", "json"])
+    assert listed.exit_code == 0, listed.output
+    found = json.loads(listed.stdout)
+    assert {row["id"] for row in found["agencies"]} >= {"370303/人民政府", "370303/信访局"}
+    assert found["unresolved"] == []

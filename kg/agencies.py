@@ -210,6 +210,8 @@ def _resolve(raw: list[tuple[int, dict[str, Any]]], fail: Fail, where: str) -> l
         override = row.get("override", "").lower()
         if override not in _YES:
             raise fail(n, f"override is yes or no, not '{row['override']}'")
+        if _YES[override] and region is None:
+            raise fail(n, "override without a region to put in the report's place")
         year = _year(row.get("year"), n, fail)
         if year is not None and not (row.get("renamed_from") or row.get("merged_into")):
             raise fail(n, "a year without renamed_from or merged_into")
@@ -256,6 +258,8 @@ def _other(text: str, entry: Entry, by_name: dict[str, list[Entry]], column: str
             raise fail(entry.row, f"{column}: unknown region code in the id '{text}'")
         return text
     placed = [e for e in by_name.get(text, []) if e.id is not None]
+    if len(placed) > 1:  # namesakes in the file: the one of the entry's region
+        placed = [e for e in placed if e.region == entry.region]
     if len(placed) == 1:
         return placed[0].id  # type: ignore[return-value]
     if is_national(text):

@@ -105,6 +105,16 @@ EXPECTED: dict[str, tuple[list[str], list[list[object]]]] = {
             [C, 2018, "proactive_total", 300, "条", "全年共主动公开政府信息约300条。"],
         ],
     ),
+    # the hand-written graph places no agency in a division (see test_queries_by_division)
+    "totals-per-division": (
+        ["code", "division", "level", "year", "reports", "agencies", "applications", "applications_stating",
+         "reconsideration", "reconsideration_stating", "litigation", "litigation_stating"],
+        [],
+    ),
+    "coverage": (
+        ["code", "division", "agency", "agency_id", "kind", "year", "missing_year", "next_year", "division_reports"],
+        [],
+    ),
     "failed-checks": (
         ["check", "agency", "year", "where", "left", "right", "difference", "report"],
         [
@@ -193,7 +203,7 @@ def test_figure_evidence_filtered_by_metric_and_year(graph):
 
 def test_a_metric_is_named_by_key_prefixed_name_or_iri(graph):
     # figure-evidence's metric_key is declared "(kgm:)": the value names the metric concept kgm:{key}
-    assert dict(query_info("figure-evidence").kinds) == {"metric_key": "kgm:", "year": "integer"}
+    assert dict(query_info("figure-evidence").kinds) == {"metric_key": "kgm:", "year": "integer", "region": "region:"}
     by_key = run_query("figure-evidence", graph, {"metric_key": "litigation_total"}, with_ontology=False)
     assert len(by_key[1]) == 6
     for value in ("kgm:litigation_total", "https://w3id.org/govinfo-kg/code/metric/litigation_total"):
@@ -204,7 +214,7 @@ def test_a_metric_is_named_by_key_prefixed_name_or_iri(graph):
         run_query("figure-evidence", graph, {"metric_key": "litigation total"})
 
 def test_unknown_parameter_is_an_error(graph):
-    with pytest.raises(ResourceError, match="unknown parameter 'metric'.*metric_key, year"):
+    with pytest.raises(ResourceError, match="unknown parameter 'metric'.*metric_key, year, region"):
         run_query("figure-evidence", graph, {"metric": "x"})
     with pytest.raises(ResourceError, match="takes: none"):
         run_query("applications-per-year", graph, {"year": 2018})
@@ -241,7 +251,7 @@ def test_list_queries_reads_headers():
     assert infos["applications-per-year"].title == "Applications received per year"
     assert "政府信息公开申请" in infos["applications-per-year"].description
     assert infos["figure-evidence"].parameters[0][0] == "metric_key"
-    assert [name for name, _ in infos["figure-evidence"].parameters] == ["metric_key", "year"]
+    assert [name for name, _ in infos["figure-evidence"].parameters] == ["metric_key", "year", "region"]
     assert list(infos) == sorted(infos)
 
 

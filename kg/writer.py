@@ -1,6 +1,6 @@
 """The one way kg writes a graph: reports added, replaced and removed in an Oxigraph store.
 
-:class:`ReportWriter` keeps the shared triples (agencies, series) and the series links
+:class:`ReportWriter` keeps the shared triples (agencies, their divisions, series) and the series links
 (``dcat:prev``/``first``/``last``, computed here and nowhere else) in step. A store build
 writes into the store on disk; a Turtle build into an in-memory store through the same code,
 then serialised (:func:`write_turtle`): the two hold the same triples by construction.
@@ -169,12 +169,14 @@ class ReportWriter(ReportStore):
             except OSError as error:
                 raise StoreError(self.shown, f"cannot write the store: {first_line(error)}") from None
 
-    def _series_of(self, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
-        """The series the given report graphs belong to, and the shared subjects they lead to: those
-        they refer to and, through the shared graph, what those refer to (an agency's division and
-        the divisions above it, the body it belongs to)."""
-        series, shared = set(), set()
+    def _series_of(self, graphs: Iterable[str]) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        """The series the given report graphs belong to; the shared subjects they lead to (those
+        they refer to and, through the shared graph, what those refer to: an agency's division and
+        the divisions above it, the body it belongs to); and the names they print, by agency."""
+        series, shared, names = set(), set(), set()
         for graph in graphs:
+            for row in self._select(f"{_PREFIX_DECLS}\nSELECT ?a ?l WHERE {{ GRAPH <{graph}> {{ ?r dcterms:publisher ?a ; kg:agencyName ?l }} }}"):
+                names.add((row[0].value, row[1].value))
             for row in self._select(f"{_PREFIX_DECLS}\nSELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?r dcat:inSeries ?s }} }}"):
                 series.add(row[0].value)
             for row in self._select(
@@ -182,9 +184,10 @@ class ReportWriter(ReportStore):
                 f"GRAPH <{SHARED}> {{ ?y {_REACH} ?x }} FILTER EXISTS {{ GRAPH <{SHARED}> {{ ?x ?p2 ?o2 }} }} }}"
             ):
                 shared.add(row[0].value)
-        return series, shared
+        return series, shared, names
 
-    def _change(self, drop: set[str], series: set[str], shared: set[str], insert: str, subject: str) -> None:
+    def _change(self, drop: set[str], series: set[str], shared: set[str], insert: str, subject: str,
+                names: Iterable[tuple[str, str]] = ()) -> None:
         """Drop report graphs, insert some, and redo the shared triples and series links: one transaction."""
         ops = []
         if series:
@@ -208,9 +211,11 @@ class ReportWriter(ReportStore):
                 f"FILTER NOT EXISTS {{ GRAPH <{SHARED}> {{ ?z {_REACH} ?x }} GRAPH ?g {{ ?r ?q ?z }} FILTER(?g NOT IN ({special})) }} }} }} "
                 f"GRAPH <{SHARED}> {{ ?x ?p ?o }} }}"
             )
-            # an agency's other names are those its remaining reports print
+        if names:
+            # a name the dropped reports printed stays an agency's other name while a report prints it
+            pairs = " ".join(f"(<{a}> {_n3(Literal(name, lang='zh'))})" for a, name in sorted(names))
             ops.append(
-                f"DELETE {{ GRAPH <{SHARED}> {{ ?x <{SKOS.altLabel}> ?l }} }} WHERE {{ VALUES ?x {{ {_values(shared)} }} "
+                f"DELETE {{ GRAPH <{SHARED}> {{ ?x <{SKOS.altLabel}> ?l }} }} WHERE {{ VALUES (?x ?l) {{ {pairs} }} "
                 f"GRAPH <{SHARED}> {{ ?x <{SKOS.altLabel}> ?l }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?r dcterms:publisher ?x ; kg:agencyName ?l }} }} }}"
             )
         if series:
@@ -246,8 +251,8 @@ class ReportWriter(ReportStore):
             raise ConflictError(path, f"same report <{iri}> (agency and year) as {holder.path}; left out (keep one of the two files)")
         before = entries.get(path)
         drop = {iri} | ({before.graph} if before else set())
-        series, shared = self._series_of(g for g in drop if g in graphs)
-        self._change(drop, series | set(report.series), shared, _insert([report]), path)
+        series, shared, names = self._series_of(g for g in drop if g in graphs)
+        self._change(drop, series | set(report.series), shared, _insert([report]), path, names)
         for entry in [e for e in entries.values() if e.graph in drop]:
             self._forget(entry)
         self._remember(Entry(iri, path, report.sha256, mapping_id()))
@@ -304,8 +309,8 @@ class ReportWriter(ReportStore):
     def remove(self, entry: Entry) -> None:
         """Remove one stored report (its file is gone), with its links and orphaned shared triples."""
         self.flush()
-        series, shared = self._series_of([entry.graph])
-        self._change({entry.graph}, series, shared, "", entry.path)
+        series, shared, names = self._series_of([entry.graph])
+        self._change({entry.graph}, series, shared, "", entry.path, names)
         self._forget(entry)
 
     def put_shared(self, delete: str, insert: str) -> None:

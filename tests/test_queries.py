@@ -105,6 +105,16 @@ EXPECTED: dict[str, tuple[list[str], list[list[object]]]] = {
             [C, 2018, "proactive_total", 300, "条", "全年共主动公开政府信息约300条。"],
         ],
     ),
+    # the hand-written graph places no agency in a division (see test_queries_by_division)
+    "totals-per-division": (
+        ["code", "division", "level", "year", "reports", "agencies", "applications", "applications_stating",
+         "reconsideration", "reconsideration_stating", "litigation", "litigation_stating"],
+        [],
+    ),
+    "coverage": (
+        ["code", "division", "agency", "agency_id", "kind", "year", "missing_year", "next_year", "division_reports"],
+        [],
+    ),
     "failed-checks": (
         ["check", "agency", "year", "where", "left", "right", "difference", "report"],
         [
@@ -193,7 +203,7 @@ def test_figure_evidence_filtered_by_metric_and_year(graph):
 
 def test_a_metric_is_named_by_key_prefixed_name_or_iri(graph):
     # figure-evidence's metric_key is declared "(kgm:)": the value names the metric concept kgm:{key}
-    assert dict(query_info("figure-evidence").kinds) == {"metric_key": "kgm:", "year": "integer"}
+    assert dict(query_info("figure-evidence").kinds) == {"metric_key": "kgm:", "year": "integer", "region": "region:"}
     by_key = run_query("figure-evidence", graph, {"metric_key": "litigation_total"}, with_ontology=False)
     assert len(by_key[1]) == 6
     for value in ("kgm:litigation_total", "https://w3id.org/govinfo-kg/code/metric/litigation_total"):
@@ -204,7 +214,7 @@ def test_a_metric_is_named_by_key_prefixed_name_or_iri(graph):
         run_query("figure-evidence", graph, {"metric_key": "litigation total"})
 
 def test_unknown_parameter_is_an_error(graph):
-    with pytest.raises(ResourceError, match="unknown parameter 'metric'.*metric_key, year"):
+    with pytest.raises(ResourceError, match="unknown parameter 'metric'.*metric_key, year, region"):
         run_query("figure-evidence", graph, {"metric": "x"})
     with pytest.raises(ResourceError, match="takes: none"):
         run_query("applications-per-year", graph, {"year": 2018})
@@ -241,7 +251,7 @@ def test_list_queries_reads_headers():
     assert infos["applications-per-year"].title == "Applications received per year"
     assert "政府信息公开申请" in infos["applications-per-year"].description
     assert infos["figure-evidence"].parameters[0][0] == "metric_key"
-    assert [name for name, _ in infos["figure-evidence"].parameters] == ["metric_key", "year"]
+    assert [name for name, _ in infos["figure-evidence"].parameters] == ["metric_key", "year", "region"]
     assert list(infos) == sorted(infos)
 
 
@@ -344,3 +354,77 @@ def test_empty_result_formats():
     assert format_table(["a", "b"], []).splitlines() == ["a  b", "-  -", "(0 rows)"]
     assert format_csv(["a"], []) == "a\n"
     assert format_json(["a"], []) == "[]\n"
+
+
+# ----------------------------------------------------------------------------- by division, on real reports
+
+DEV = DATA / "corpus" / "dev"
+# 洪泽区人民政府 (2023) and 淮安市洪泽区人民政府 (2024): one agency under two printed names; 河北省's
+# departments of several years; 平潭 (福州市) a county government, a zone and a zone's department
+DEV_REPORTS = ("101_hongze_district_2023.pdf", "102_hongze_district_2024.pdf", "111_hebei_education_2023.txt",
+               "112_hebei_education_2013.txt", "113_hebei_science_2016.txt", "114_hebei_industry_2016.txt",
+               "103_pingtan_county_2011.txt", "104_pingtan_landtax_2013.txt", "106_pingtan_zone_2014.txt")
+HONGZE = "洪泽区人民政府"
+
+
+@pytest.fixture(scope="module")
+def placed() -> ox.Store:
+    extract = pytest.importorskip("kg.extract")
+    from kg.writer import build_graph
+    from kg.query import graph_store
+
+    return graph_store(build_graph([extract.extract_file(str(DEV / name)) for name in DEV_REPORTS]))
+
+
+def rows_of(name: str, store: ox.Store, **params) -> list[dict]:
+    columns, rows = run_query(name, store, params or None)
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def test_totals_per_division(placed):
+    rows = rows_of("totals-per-division", placed)
+    by = {(r["code"], r["year"]): r for r in rows}
+    # each report in its county, its city and its province
+    for code, name, level in (("320813", "洪泽区", "county"), ("320800", "淮安市", "city"), ("320000", "江苏省", "province")):
+        assert [(by[code, y]["division"], by[code, y]["level"], by[code, y]["reports"], by[code, y]["agencies"]) for y in (2023, 2024)] == [
+            (name, level, 1, 1)] * 2
+        assert (by[code, 2023]["applications"], by[code, 2024]["applications"]) == (21, 95)  # 表三's 本年新收
+        assert (by[code, 2024]["reconsideration"], by[code, 2024]["litigation"]) == (2, 4)
+    # two of 河北省's departments in 2016, each stating its applications
+    assert (by["130000", 2016]["reports"], by["130000", 2016]["agencies"], by["130000", 2016]["applications_stating"]) == (2, 2, 2)
+    assert {r["level"] for r in rows} == {"province", "city", "county"}
+    assert sum(r["reports"] for r in rows if r["level"] == "province") == len(DEV_REPORTS)
+
+
+def test_region_parameter_includes_the_divisions_under_it(placed):
+    city = rows_of("totals-per-division", placed, region="320800")
+    assert [(r["code"], r["year"]) for r in city] == [("320800", 2023), ("320800", 2024), ("320813", 2023), ("320813", 2024)]
+    assert [r["code"] for r in rows_of("totals-per-division", placed, region="350000", level="county")] == ["350128"] * 3
+    assert rows_of("totals-per-division", placed, region="110000") == []
+    # the figures of a city's reports: the district's, found from the city
+    evidence = rows_of("figure-evidence", placed, region="320800", metric_key="applications_received")
+    assert [(r["agency"], r["year"], r["value"]) for r in evidence] == [(HONGZE, 2023, 21), (HONGZE, 2024, 95)]
+    assert rows_of("figure-evidence", placed, region="130000", metric_key="applications_received", year=2023)[0]["agency"] == "河北省教育厅"
+    rising = rows_of("reconsideration-litigation-rising", placed, region="320000")
+    assert [(r["agency"], r["metric"], r["year_from"], r["year_to"]) for r in rising] == [
+        (HONGZE, "litigation_total", 2023, 2024), (HONGZE, "reconsideration_total", 2023, 2024)]
+    assert rows_of("reconsideration-litigation-rising", placed, region="130000") == []
+
+
+def test_missing_reports_follow_the_agency_not_its_printed_name(placed):
+    missing = rows_of("missing-reports", placed)
+    # 洪泽区 printed 淮安市洪泽区人民政府 on its 2024 report: its 2023 report is not missing a successor
+    assert not [r for r in missing if r["agency"] == HONGZE and r["year"] == 2023]
+    assert [(r["agency"], r["year"], r["next_year"]) for r in missing if r["agency"] == "河北省教育厅"] == [
+        ("河北省教育厅", 2013, 2023), ("河北省教育厅", 2023, None)]
+    assert [r["agency"] for r in rows_of("missing-reports", placed, region="350100")] == ["平潭综合实验区地方税务局"]
+
+
+def test_coverage_of_a_region(placed):
+    rows = rows_of("coverage", placed, region="350000")
+    assert [(r["code"], r["division"], r["agency"], r["agency_id"], r["kind"], r["year"], r["missing_year"]) for r in rows] == [
+        ("350128", "平潭县", "平潭综合实验区地方税务局", "350128/平潭综合实验区地方税务局", "Department", 2013, 2014)]
+    assert rows[0]["division_reports"] == 1  # the zone's own 2014 report, in the same county
+    hebei = rows_of("coverage", placed, region="130000", year=2013)
+    assert [(r["agency"], r["next_year"], r["division_reports"]) for r in hebei] == [("河北省教育厅", 2023, 0)]
+    assert rows_of("coverage", placed, region="320800") == []  # 洪泽区: 2023 and 2024 (the latest year of the corpus)

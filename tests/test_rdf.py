@@ -389,6 +389,7 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blackli
 HAN = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2, max_size=12)
 METRICS = sorted(["proactive_total", "applications_received", "disclosed", "fees_yuan", "litigation_total", "admin_fees_10k_yuan", "npc_suggestions"])
 UNITS = "条 件 次 起 元 万元 篇 期 个 份 人次 场".split()
+CODES = ["320813", "320800", "110105", "130000", "999999"]  # a county, a city, a municipality's district, a province, no division
 PLATFORMS = sorted("website wechat weibo app print gazette hotline sms".split())
 
 
@@ -422,6 +423,9 @@ def report_facts(draw) -> ReportFacts:
         edition=fmt[1],
         title=draw(maybe(st.builds(Fact, TEXT, evidences()))),
         agency=draw(maybe(st.builds(Fact, HAN, evidences()))),
+        region=draw(maybe(st.builds(Fact, st.sampled_from(CODES), evidences()))),
+        region_in_year=draw(maybe(st.sampled_from(CODES + ["320829"]))),
+        agency_id=draw(maybe(st.builds(lambda code, body: f"{code}/{body}", st.sampled_from(CODES + ["CN"]), HAN))),
         year=draw(maybe(st.builds(Fact, st.integers(1990, 2100), evidences()))),
         period_start=draw(maybe(st.builds(Fact, date, evidences()))),
         period_end=draw(maybe(st.builds(Fact, date, evidences()))),
@@ -493,3 +497,97 @@ def test_round_trip_standard_template_keeps_the_record_only(template_pdf):
     record = graph_to_records(report_graph(template_pdf))[0]
     assert record == expected_record(template_pdf)
     assert record["provenance"]["stats.applications_received"]["table"] is not None
+
+
+# ---------------------------------------------------------------- agencies and divisions, on real reports
+
+DEV = ROOT / "tests" / "data" / "corpus" / "dev"
+ORG_ = Namespace("http://www.w3.org/ns/org#")
+REGION = Namespace(f"{BASE}id/region/")
+
+
+@pytest.fixture(scope="module")
+def hongze() -> list[ReportFacts]:
+    """洪泽区人民政府 2023 and 淮安市洪泽区人民政府 2024: one agency, two printed names."""
+    extract = pytest.importorskip("kg.extract")
+    return [extract.extract_file(str(DEV / name)) for name in ("101_hongze_district_2023.pdf", "102_hongze_district_2024.pdf")]
+
+
+def test_two_printed_names_one_agency(hongze):
+    g = build_graph(hongze)
+    assert [f.agency_id for f in hongze] == ["320813/人民政府"] * 2
+    (agency,) = set(g.subjects(RDF.type, ORG_.FormalOrganization))
+    assert {g.value(report_iri(f), DCTERMS.publisher) for f in hongze} == {agency} == {agency_iri("320813/人民政府")}
+    assert g.value(agency, DCTERMS.identifier) == Literal("320813/人民政府")
+    assert list(g.objects(agency, SKOS.prefLabel)) == [Literal("洪泽区人民政府", lang="zh")]
+    assert list(g.objects(agency, SKOS.altLabel)) == [Literal("淮安市洪泽区人民政府", lang="zh")]
+    assert g.value(agency, ORG_.classification) == KG.Government and g.value(agency, ORG_.subOrganizationOf) is None
+    assert [str(g.value(report_iri(f), KG.agencyName)) for f in hongze] == ["洪泽区人民政府", "淮安市洪泽区人民政府"]
+    # one series over both years, whatever the name printed
+    r23, r24 = (report_iri(f) for f in hongze)
+    assert g.value(r24, DCAT.prev) == r23
+    # the district, its city and its province, in the GB/T 2260 scheme
+    county = g.value(agency, DCTERMS.spatial)
+    assert county == REGION["320813"] == g.value(r23, DCTERMS.spatial)
+    chain = [county, g.value(county, SKOS.broader), g.value(g.value(county, SKOS.broader), SKOS.broader)]
+    assert [str(g.value(c, SKOS.notation)) for c in chain] == ["320813", "320800", "320000"]
+    assert [g.value(c, SKOS.prefLabel) for c in chain] == [Literal(n, lang="zh") for n in ("洪泽区", "淮安市", "江苏省")]
+    assert [str(g.value(c, KG.divisionLevel)) for c in chain] == ["county", "city", "province"]
+    assert g.value(chain[2], SKOS.broader) is None and {g.value(c, SKOS.inScheme) for c in chain} == {REGION["gb2260"]}
+
+
+def test_department_belongs_to_its_government(facts):
+    g = build_graph([facts])
+    agency = agency_iri(facts.agency_id)
+    government = agency_iri("370303/人民政府")
+    assert g.value(agency, ORG_.classification) == KG.Department and g.value(agency, ORG_.subOrganizationOf) == government
+    assert g.value(government, SKOS.prefLabel) == Literal("张店区人民政府", lang="zh")
+    assert g.value(government, ORG_.classification) == KG.Government and g.value(government, DCTERMS.spatial) == REGION["370303"]
+
+
+def test_unknown_identity_is_the_reports_own_agency(facts):
+    """Two reports printing one name, the region unknown: two agencies, never merged."""
+    unplaced = [dataclasses.replace(f, agency_id=None, region=None) for f in (facts, other_year(facts, 2017, "2" * 64))]
+    g = build_graph(unplaced)
+    agencies = {g.value(report_iri(f), DCTERMS.publisher) for f in unplaced}
+    assert agencies == {URIRef(f"{report_iri(f)}/agency") for f in unplaced} and len(agencies) == 2
+    for agency in agencies:
+        assert g.value(agency, SKOS.prefLabel) == Literal("淄博市张店区机关事务服务中心", lang="zh")
+        assert g.value(agency, DCTERMS.identifier) is None and g.value(agency, DCTERMS.spatial) is None
+    assert not list(g.subjects(RDF.type, SKOS.Concept)) and not list(g.objects(None, DCAT.inSeries))
+
+
+def test_division_of_the_reports_year(facts):
+    """洪泽县 (320829) in 2011, a district (320813) since 2016: the year's division, replaced by today's."""
+    g = build_graph([dataclasses.replace(facts, region_in_year="320829")])
+    then = g.value(report_iri(facts), KG.regionInYear)
+    assert then == REGION["320829"] and g.value(then, SKOS.prefLabel) == Literal("洪泽县", lang="zh")
+    assert g.value(then, DCTERMS.isReplacedBy) == REGION["320813"] and g.value(then, SKOS.broader) == REGION["320800"]
+    assert str(g.value(then, SKOS.notation)) == "320829" and str(g.value(REGION["320813"], SKOS.notation)) == "320813"
+
+
+def test_store_keeps_what_its_reports_lead_to(hongze, facts):
+    """Removing a report removes its printed name from the agency, and the agency, its divisions and
+    the body it belongs to once no report leads to them."""
+    from kg.store import SHARED
+    import pyoxigraph as ox
+
+    writer = in_memory()
+    for f in (*hongze, facts):
+        writer.put(f)
+
+    def shared() -> set:
+        return {(q.subject.value, q.predicate.value, q.object.value) for q in writer.db.quads_for_pattern(None, None, None, ox.NamedNode(SHARED))}
+
+    agency = str(agency_iri("320813/人民政府"))
+    alt = (agency, str(SKOS.altLabel), "淮安市洪泽区人民政府")
+    assert alt in shared()
+    writer.put(dataclasses.replace(hongze[1], agency=Fact("洪泽区人民政府", hongze[1].agency.evidence)))  # replaced: printed as the prefLabel
+    assert alt not in shared() and (agency, str(SKOS.prefLabel), "洪泽区人民政府") in shared()
+    writer.remove(writer.entries()[hongze[1].source])
+    writer.remove(writer.entries()[hongze[0].source])
+    left = shared()
+    assert not [t for t in left if t[0] == agency or "/region/32" in t[0]]
+    assert (str(REGION["370303"]), str(SKOS.broader), str(REGION["370300"])) in left  # 张店区's, still led to
+    writer.remove(writer.entries()[facts.source])
+    assert shared() == set()

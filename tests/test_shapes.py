@@ -209,3 +209,76 @@ def test_applicant_type_only_in_the_applicant_data_set(graph, facts):
     one(violations(graph), "applicant type exactly when it belongs to kg:applicantStats")
     graph.add((obs(facts, "applications_received"), KG.applicantType, URIRef("https://w3id.org/govinfo-kg/code/applicant/natural_person")))
     one(violations(graph), "an observation's applicant type is its slice's")
+
+
+# ---------------------------------------------------------------- agencies and divisions
+
+DEV = ROOT / "tests" / "data" / "corpus" / "dev"
+ORG = Namespace("http://www.w3.org/ns/org#")
+SKOS_ = Namespace("http://www.w3.org/2004/02/skos/core#")
+REGION = Namespace("https://w3id.org/govinfo-kg/id/region/")
+
+
+@pytest.fixture(scope="module")
+def placed():
+    """Real reports of a district (two printed names), a province's department (and its parent
+    government), a zone's department and a municipality's office."""
+    extract = pytest.importorskip("kg.extract")
+    names = ("101_hongze_district_2023.pdf", "102_hongze_district_2024.pdf", "111_hebei_education_2023.txt",
+             "104_pingtan_landtax_2013.txt", "532_shanghai_gov_office_2025.md")
+    return [extract.extract_file(str(DEV / name)) for name in names]
+
+
+def test_placed_agencies_conform(placed):
+    graph = build_graph(placed)
+    conforms, lines = validate_graph(graph)
+    assert conforms, "\n".join(lines)
+    assert not [line for line in lines if line.startswith("violation")]
+    assert len(set(graph.subjects(RDF.type, ORG.FormalOrganization))) == 6  # 4 agencies, 河北 and 上海's governments
+
+
+def agency_of(graph: Graph, facts) -> URIRef:
+    return graph.value(report_iri(facts), URIRef("http://purl.org/dc/terms/publisher"))
+
+
+def test_agency_with_two_names(placed):
+    graph = build_graph(placed[:2])
+    agency = agency_of(graph, placed[0])
+    graph.add((agency, SKOS_.prefLabel, Literal("淮安市洪泽区人民政府", lang="zh")))
+    one(violations(graph), "path skos:prefLabel", "exactly one skos:prefLabel")
+
+
+def test_agency_of_a_division_needs_its_place(placed):
+    graph = build_graph(placed[:2])
+    graph.remove((agency_of(graph, placed[0]), URIRef("http://purl.org/dc/terms/spatial"), None))
+    one(violations(graph), "needs dcterms:spatial")
+
+
+def test_bad_identity_and_kind(placed):
+    graph = build_graph(placed[:2])
+    agency = agency_of(graph, placed[0])
+    graph.set((agency, URIRef("http://purl.org/dc/terms/identifier"), Literal("32081/人民政府")))
+    graph.set((agency, ORG.classification, KG.NarrativeFormat))
+    lines = violations(graph)
+    one(lines, "path dcterms:identifier", "six-digit division code")
+    one(lines, "path org:classification", "kg:AgencyKindScheme")
+
+
+def test_bad_division(placed):
+    graph = build_graph(placed[:2])
+    county = REGION["320813"]
+    graph.set((county, SKOS_.notation, Literal("32081")))
+    graph.add((county, SKOS_.broader, REGION["320000"]))
+    lines = violations(graph)
+    one(lines, "focus region:320813", "path skos:notation", "six-digit GB/T 2260 code")
+    one(lines, "focus region:320813", "path skos:broader", "at most one division above it")
+
+
+def test_change_event(placed):
+    graph = build_graph(placed[:2])
+    event = URIRef("https://w3id.org/govinfo-kg/id/change/0123456789abcdef")
+    graph.add((event, RDF.type, ORG.ChangeEvent))
+    graph.add((event, ORG.originalOrganization, agency_of(graph, placed[0])))
+    assert "resultingOrganization" in one(violations(graph), "path org:resultingOrganization")
+    graph.add((event, ORG.resultingOrganization, agency_of(graph, placed[0])))
+    assert validate_graph(graph)[0]

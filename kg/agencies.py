@@ -325,6 +325,11 @@ def apply(facts: ReportFacts, directory: Directory) -> ReportFacts:
     )
 
 
+def applied(directory: Directory, facts: ReportFacts) -> ReportFacts:
+    """:func:`apply` with the file first, for the workers (``functools.partial``)."""
+    return apply(facts, directory)
+
+
 def prepare_applied(directory: Directory, facts: ReportFacts) -> Prepared:
     """:func:`kg.writer.prepare` of the applied facts, run in the extraction workers. Where the
     file gives the agency's parent, the parent the name implies is left out: the file's

@@ -9,12 +9,13 @@ error that stops the build (the store or the output cannot be written) is raised
 from __future__ import annotations
 
 import json
+from functools import partial
 from itertools import count
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.agencies import Directory, begin, finish, then as prepare_with
+from kg.agencies import Directory, applied, begin, finish, then as prepare_with
 from kg.errors import InputError, KgError, printable
 from kg.pipeline import Inputs, find_inputs, iter_extract, workers
 from kg.manifest import remap_all
@@ -122,16 +123,18 @@ def extract_records(
     jobs: int = 1,
     scheduler: str | None = None,
     on_progress: Progress | None = None,
+    agencies: Directory | None = None,
 ) -> BuildResult:
     """Write one JSON record per report (JSON Lines, :meth:`ReportFacts.to_record`) to ``output``
     atomically, or to standard output; ``reports`` counts them. Records come in input order and
-    are written as they come."""
+    are written as they come; ``agencies`` is applied to each (:func:`kg.agencies.apply`)."""
     from kg.atomic import atomic_open, standard_output
 
     inputs = find_inputs(paths)
     result = _result(str(output or "-"), inputs)
     with workers(jobs, scheduler) as (count, executor), atomic_open(output) if output else standard_output() as out:
-        for _file, facts in iter_extract(inputs.files, count, executor, _counter(on_progress, len(inputs.files))):
+        then = None if agencies is None else partial(applied, agencies)
+        for _file, facts in iter_extract(inputs.files, count, executor, _counter(on_progress, len(inputs.files)), then=then):
             if isinstance(facts, KgError):
                 result.failures.append(facts)
             else:

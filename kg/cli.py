@@ -199,6 +199,8 @@ def _failed(failures: list[KgError], skipped: dict[str, int]) -> None:
 def extract(
     paths: Paths,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the JSON Lines here (atomically) instead of stdout.")] = None,
+    agencies: Annotated[Optional[Path], typer.Option("--agencies", metavar="FILE", show_default=False,
+                        help="Apply an agencies file (docs/agencies.md): regions it gives, agency ids recomputed.")] = None,
     jobs: Jobs = 1,
     scheduler: Scheduler = None,
 ) -> None:
@@ -210,11 +212,13 @@ def extract(
 
     Example: kg extract examples/ -o records.jsonl --jobs 2
     """
+    from kg.agencies import load as load_agencies
     from kg.build import extract_records
 
+    directory = load_agencies(agencies) if agencies is not None else None
     _writable(output)
     with _stopped_by_kill("extraction interrupted" + (f"; {output} not written" if output else "")), _progress("extracting") as show:
-        result = extract_records(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show)
+        result = extract_records(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show, agencies=directory)
     _failed(result.failures, result.skipped)
     failed = f", {len(result.failures)} failed" if result.failures else ""
     typer.echo(f"extracted {result.reports} of {result.reports + len(result.failures)} reports{failed}" + (f" -> {output}" if output else ""), err=True)

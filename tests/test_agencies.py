@@ -219,3 +219,14 @@ def test_a_build_killed_while_a_changed_file_is_applied_maps_every_report_again(
     assert "the agencies file is not the one the store was built with: mapping 3 unchanged file(s) again" in again.stderr
     with open_store(store, read_only=True) as db:
         assert stored_digest(db) == placed.digest
+
+
+def test_extract_applies_the_file_to_the_records(corpus, tmp_path):
+    import json
+
+    path = agencies_file(tmp_path, HEADER + "城关镇人民政府,370303,,,,,\n")
+    result = runner.invoke(app, ["extract", str(corpus / "chengguan_2018.txt"), "--agencies", str(path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert (record["agency_id"], record["region_code"]) == ("370303/城关镇人民政府", "370303")
+    assert record["provenance"]["region_code"]["rule"] == "agencies_file:2"

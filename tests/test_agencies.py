@@ -230,3 +230,20 @@ def test_extract_applies_the_file_to_the_records(corpus, tmp_path):
     record = json.loads(result.stdout)
     assert (record["agency_id"], record["region_code"]) == ("370303/城关镇人民政府", "370303")
     assert record["provenance"]["region_code"]["rule"] == "agencies_file:2"
+
+
+def test_a_parent_dropped_from_the_file_gives_way_to_the_one_the_name_implies(corpus, tmp_path):
+    from kg.store_open import open_store
+
+    store = tmp_path / "store"
+    township = agency_iri("370303/城关镇人民政府")
+
+    def parents() -> set[str]:
+        with open_store(store, read_only=True) as db:
+            rows = db._select(f"SELECT ?p WHERE {{ GRAPH ?g {{ <{township}> <{ORG.subOrganizationOf}> ?p }} }}")
+        return {row[0].value for row in rows}
+
+    grow_store([corpus], store, agencies=load(agencies_file(tmp_path, HEADER + "城关镇人民政府,370303,,370300/人民政府,,,\n")))
+    assert parents() == {agency_iri("370300/人民政府")}
+    grow_store([corpus], store, agencies=load(agencies_file(tmp_path, HEADER + "城关镇人民政府,370303,,,,,\n", "later.csv")))
+    assert parents() == {agency_iri("370303/人民政府")}

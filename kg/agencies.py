@@ -9,7 +9,7 @@ parent body, the agency it was renamed from or merged into, and the year of that
 - :func:`apply` is a pure function of one report's facts: it places a report whose agency the
   report itself does not place, and recomputes the agency's identity. So extraction stays one
   file at a time, and a store build re-maps every report when the file changes (its digest is
-  part of the store's configuration, :func:`install`).
+  part of the store's configuration: :func:`begin` and :func:`finish`).
 - :func:`shared_triples` are what the file adds to the graph as a whole: each rename or merger
   an ``org:ChangeEvent``, each parent it gives an ``org:subOrganizationOf``, and the agencies
   it names, so that a series can be followed across a rename even where no report of the old
@@ -33,6 +33,7 @@ from kg.errors import InputError
 from kg.identity import NATIONAL, agency_id, body, clean, is_national
 from kg.model import Fact, ReportFacts
 from kg.regions import leading_places, today
+from kg.store import LINKS, SHARED
 from kg.vocab import KGID
 
 if TYPE_CHECKING:
@@ -336,10 +337,10 @@ def prepare_applied(directory: Directory, facts: ReportFacts) -> Prepared:
     (:func:`shared_triples`) replaces it."""
     from kg.writer import prepare
 
-    applied = apply(facts, directory)
-    prepared = prepare(applied)
-    if applied.agency_id and applied.agency_id in directory.parents():
-        implied = f"<{agency_iri(applied.agency_id)}> <{ORG}subOrganizationOf> "
+    placed = apply(facts, directory)
+    prepared = prepare(placed)
+    if placed.agency_id and placed.agency_id in directory.parents():
+        implied = f"<{agency_iri(placed.agency_id)}> <{ORG}subOrganizationOf> "
         kept = [line for line in prepared.shared.split("\n") if not line.startswith(implied)]
         prepared = replace(prepared, shared="\n".join(kept))
     return prepared
@@ -413,15 +414,13 @@ _EARLIER = (
     f"{{ VALUES ?s {{ <{FILE_NODE}> }} ?s ?p ?o }} UNION {{ ?s <{DCTERMS}source> <{FILE_NODE}> ; ?p ?o }} UNION "
     f"{{ VALUES ?p {{ <{ORG}subOrganizationOf> }} <{FILE_NODE}> <{DCTERMS}references> ?s . ?s ?p ?o }} UNION "
     f"{{ <{FILE_NODE}> <{DCTERMS}references> ?s . ?s ?p ?o "
-    f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?r ?q ?s }} FILTER(?g NOT IN (<{KGID['graph/shared']}>, <{KGID['graph/series-links']}>)) }} }}"
+    f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?r ?q ?s }} FILTER(?g NOT IN (<{SHARED}>, <{LINKS}>)) }} }}"
 )
 PENDING = "pending"  # the digest while a changed file's reports are mapped again
 
 
 def stored_digest(writer: ReportStore) -> str | None:
     """The digest of the agencies file the store's reports were mapped with (None: none)."""
-    from kg.store import SHARED
-
     rows = writer._select(f"SELECT ?d WHERE {{ GRAPH <{SHARED}> {{ <{FILE_NODE}> <{DCTERMS}identifier> ?d }} }}")
     return rows[0][0].value if rows else None
 

@@ -28,6 +28,8 @@ GOVERNMENT = "人民政府"
 KINDS = ("government", "township", "street_office", "department", "other")
 
 _FULL_FORMS = sorted(LEX["full_forms"]["forms"].items(), key=lambda kv: len(kv[0]), reverse=True)
+# 朝阳区人民政府永昌街道办事处 is 朝阳区永昌街道办事处: a township or street office named under its government
+_GOVERNMENT_OF = re.compile(rf"^{GOVERNMENT}(?=\S+(?:{alternation(LEX['kinds']['street_office'] + ['镇', '乡'])}))")
 _ZONE = re.compile(alternation(LEX["zones"]["words"]))
 _ZONE_COMMITTEE = re.compile(rf"({alternation(LEX['zones']['words'])})(?:{alternation(LEX['zones']['committees'])})$")
 
@@ -53,10 +55,13 @@ def body(name: str, year: int | None = None) -> str:
     rest = name[places[-1].end:] if places else name
     if not rest:
         return GOVERNMENT  # a division named alone (洪泽区) is its people's government
+    rest = _GOVERNMENT_OF.sub("", rest)
     for short, full in _FULL_FORMS:
         if rest.endswith(short) and not rest.endswith(full):
             rest = rest[: -len(short)] + full
             break
+    if rest in LEX["zones"]["committees"]:
+        return GOVERNMENT  # a zone that is a division itself (浦东新区管委会) is governed by its committee
     return _ZONE_COMMITTEE.sub(r"\1", rest)
 
 

@@ -123,12 +123,15 @@ def _by_name_in_year(year: int) -> dict[str, tuple[Division, ...]]:
 
 
 def named(name: str, year: int | None = None) -> tuple[Division, ...]:
-    """The divisions called ``name``: today's, and, for a report's year, those in force
-    then that no longer exist under that name (洪泽县 in 2011)."""
+    """The divisions called ``name``: today's, and those of the report's year (or, for a
+    later year, of the last revision) that no longer exist under that name (洪泽县 in 2011)."""
     found = _by_name_today().get(name, ())
     if year is None or year > LAST_HISTORICAL_YEAR:
-        return found
-    then = tuple(d for d in _by_name_in_year(year).get(name, ()) if d.code not in {f.code for f in found})
+        if found or year is None:
+            return found
+        year = LAST_HISTORICAL_YEAR  # a name dropped since 2019, still printed (沙县 for 沙县区)
+    known = {d.code for d in found}
+    then = tuple(d for d in _by_name_in_year(year).get(name, ()) if d.code not in known and current_code(d) not in known)
     return found + then
 
 

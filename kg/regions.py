@@ -141,16 +141,21 @@ def _by_name_in_year(year: int) -> dict[str, tuple[Division, ...]]:
 
 
 def named(name: str, year: int | None = None) -> tuple[Division, ...]:
-    """The divisions called ``name``: today's, and those of the report's year (or, for a
-    later year, of the last revision) that no longer exist under that name (洪泽县 in 2011)."""
+    """The divisions called ``name``: today's, and those in force during the report's year
+    (at its start or end; for a later year, in the last revision) that no longer exist
+    under that name (洪泽县 in 2011)."""
     found = _by_name_today().get(name, ())
-    if year is None or year > LAST_HISTORICAL_YEAR:
-        if found or year is None:
-            return found
-        year = LAST_HISTORICAL_YEAR  # a name dropped since 2019, still printed (沙县 for 沙县区)
+    if year is None or (year > LAST_HISTORICAL_YEAR and found):
+        return found
+    years = (year - 1, year) if year <= LAST_HISTORICAL_YEAR else (LAST_HISTORICAL_YEAR,)  # 沙县 for 沙县区
     known = {d.code for d in found}
-    then = tuple(d for d in _by_name_in_year(year).get(name, ()) if d.code not in known and current_code(d) not in known)
-    return found + then
+    then: list[Division] = []
+    for y in years:
+        for d in _by_name_in_year(y).get(name, ()):
+            if d.code not in known and current_code(d) not in known:
+                known.add(d.code)
+                then.append(d)
+    return found + tuple(then)
 
 
 def division(code: str) -> Division | None:

@@ -103,3 +103,8 @@ def test_a_ministry_has_no_division_but_an_identity():
     contact = "如对本报告有疑问，请与办公厅联系（地址：北京市西城区某某街1号；邮编：100032）。"
     facts = facts_of("中华人民共和国教育部2023年政府信息公开工作年度报告", contact)
     assert placed(facts) == (None, "CN/教育部")
+
+
+def test_a_space_inside_the_agencys_name_does_not_cut_its_places_short():
+    facts = facts_of("淮安市 洪泽区人民政府2024年政府信息公开工作年度报告")
+    assert placed(facts) == ("320813", "320813/人民政府")

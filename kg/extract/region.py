@@ -21,7 +21,7 @@ from dataclasses import replace
 from functools import cache
 
 from kg.document import Document
-from kg.identity import is_national, kind
+from kg.identity import clean, is_national, kind
 from kg.lexicon import alternation, load
 from kg.model import Contact, Evidence, Fact
 from kg.regions import Division, Place, current_code, leading_places, stem, today, within
@@ -41,6 +41,7 @@ def find_region(doc: Document, agency: Fact[str] | None, title: Fact[str] | None
     named_by = agency or title
     if named_by is None or is_national(named_by.value):
         return None, None  # the central government's bodies have no division
+    named_by = Fact(clean(named_by.value), named_by.evidence)  # 淮安市 洪泽区…: a space does not end the places
     found = _from_name(named_by, year)
     if found is None and agency is not None:
         found = _from_zone(named_by, year)

@@ -9,7 +9,8 @@ Corpora (all inside the repository, so the gate runs on a fresh clone):
   formats   tests/data/formats/*          Word and HTML renderings of two dev reports, same gold
 
 For each corpus the gate checks precision and F1 overall and F1 per family (header,
-contact, platforms, stats) against ``bench/eval_floors.json``, and a sha256 of every
+contact, platforms, stats), and the entity figures (region code precision and recall,
+agency identity precision and recall over pairs of reports) against ``bench/eval_floors.json``, and a sha256 of every
 input and gold file, so a quiet change to the corpus trips the gate. Extraction is
 deterministic, so the allowance is only for float rounding. ``--update`` raises the
 floors to the current scores and re-pins the hashes; it refuses to lower a floor
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.atomic import write_text  # noqa: E402
 from kg.errors import KgError  # noqa: E402
-from kg.evaluate import FAMILIES, load_golds, score  # noqa: E402
+from kg.evaluate import FAMILIES, load_golds, score, score_entities  # noqa: E402
 from kg.extract import extract_file  # noqa: E402
 from kg.readers import supported  # noqa: E402
 
@@ -80,6 +81,9 @@ def measure(name: str) -> tuple[dict, list[str]]:
     for family in FAMILIES:
         figures[f"f1.{family}"] = round(result.prf(family)[2], 4)
     notes += [f"{name}: {stem}: {kind} {fact[1]} = {fact[2]}" for stem, kind, fact in result.details]
+    entities = score_entities(golds, records)
+    figures.update({key: round(value, 4) for key, value in entities.figures().items()})
+    notes += [f"{name}: {where}: {what}" for where, what in entities.details]
     return figures, notes
 
 

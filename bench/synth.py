@@ -5,8 +5,9 @@ usage: synth.py OUT_DIR [--reports N] [--kind text|html|pdf] [--seed S]
 
 Each synthetic report is a real report (``examples/``, ``tests/data/corpus/dev``,
 ``tests/data/formats``) with its agency, year and figures changed and its wording and
-structure kept, so extraction does the same work as on the real text. A province has
-agencies named from lists of place-name characters and departments; agency ``a`` reports
+structure kept, so extraction does the same work as on the real text. Its agencies are
+the departments of real county-level divisions (kg's own table of them), so that every
+agency is placed and identified; agency ``a`` reports
 every year from 2013 to 2024, each year from a real report of that era (narrative up to
 2018, the 2019 template for 2019–2020, the 2021 template from 2021), so series links and
 year-over-year queries have something to do. Every (agency, year) is unique. Figures
@@ -34,9 +35,6 @@ from kg.extract import extract_file  # noqa: E402
 from kg.readers import read_source  # noqa: E402
 
 FIRST_YEAR, YEARS = 2013, 12
-CHARS_1 = "青云安平临永长新宁东西南北清河山江华兴和丰泰庆德城阳昌明远溪湖石金龙凤桂宜汉嘉武"
-CHARS_2 = "川原林州口水峰宁源川谷田陵台岭坪沙塘湾桥阳化定安乐康顺通盛福寿春秋泉海港洲渡堡"
-SUFFIXES = "县区市"
 DEPARTMENTS = (
     "人民政府", "人民政府办公室", "财政局", "教育局", "公安局", "民政局", "司法局", "人力资源和社会保障局",
     "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局", "农业农村局", "商务局",
@@ -79,14 +77,26 @@ def templates(kind: str) -> dict[str, list[Template]]:
     return by_era
 
 
+@cache
+def counties() -> tuple[str, ...]:
+    """Every county-level division of the mainland as a report names it: its city (or, in a
+    municipality, its province) before it, so that kg can place every synthetic agency."""
+    from kg.regions import lineage, today
+
+    out = []
+    for code in sorted(today()):
+        chain = lineage(code)
+        if chain[-1].level == "county" and code[:2] not in ("71", "81", "82"):
+            out.append(chain[-2].name + chain[-1].name)
+    return tuple(out)
+
+
 def agency_name(a: int) -> str:
     """A distinct agency for each index (an affine permutation of the name space)."""
-    total = len(CHARS_1) * len(CHARS_2) * len(SUFFIXES) * len(DEPARTMENTS)
+    total = len(counties()) * len(DEPARTMENTS)
     k = (a * 7919 + 104729) % total
-    k, dept = divmod(k, len(DEPARTMENTS))
-    k, suffix = divmod(k, len(SUFFIXES))
-    first, second = divmod(k, len(CHARS_2))
-    return CHARS_1[first] + CHARS_2[second] + SUFFIXES[suffix] + "|" + DEPARTMENTS[dept]
+    county, dept = divmod(k, len(DEPARTMENTS))
+    return counties()[county] + "|" + DEPARTMENTS[dept]
 
 
 def era_of(year: int) -> str:

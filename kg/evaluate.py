@@ -116,3 +116,58 @@ def load_golds(folder: str | Path) -> dict[str, dict]:
         gold = json.loads(path.read_text(encoding="utf-8"))
         out[Path(gold.get("source") or path.name).stem] = gold
     return out
+
+
+@dataclass
+class EntityScore:
+    """Region codes as facts of each report, agency identity over pairs of reports."""
+
+    region: Counter = field(default_factory=Counter)  # tp/fp/fn
+    pairs: Counter = field(default_factory=Counter)
+    details: list[tuple[str, str]] = field(default_factory=list)  # (stem or pair, what)
+
+    @staticmethod
+    def _pr(c: Counter) -> tuple[float, float]:
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        return p, r
+
+    def figures(self) -> dict[str, float]:
+        (rp, rr), (ip, ir) = self._pr(self.region), self._pr(self.pairs)
+        return {"region.precision": rp, "region.recall": rr, "identity.precision": ip, "identity.recall": ir}
+
+
+def score_entities(golds: dict[str, dict], records: dict[str, dict]) -> EntityScore:
+    """A region code is right when it is the gold's (or one of its ``region_code_optional``);
+    two reports of one ``agency_group`` should share an ``agency_id`` and two of different
+    groups should not (a null id shares nothing)."""
+    result = EntityScore()
+    groups: dict[str, str] = {}
+    ids: dict[str, str | None] = {}
+    for stem, gold in sorted(golds.items()):
+        record = records.get(stem) or {}
+        want, got = gold.get("region_code"), record.get("region_code")
+        accepted = {want, *(gold.get("region_code_optional") or [])} - {None}
+        if got is not None and got in accepted:
+            result.region["tp"] += want is not None
+        elif got is not None:
+            result.region["fp"] += 1
+            result.details.append((stem, f"extra region_code = {got}"))
+        if want is not None and got not in accepted:
+            result.region["fn"] += 1
+            result.details.append((stem, f"missed region_code = {want}"))
+        if gold.get("agency_group"):
+            groups[stem], ids[stem] = gold["agency_group"], record.get("agency_id")
+    stems = sorted(groups)
+    for i, a in enumerate(stems):
+        for b in stems[i + 1:]:
+            same_gold, same_id = groups[a] == groups[b], ids[a] is not None and ids[a] == ids[b]
+            if same_gold and same_id:
+                result.pairs["tp"] += 1
+            elif same_id:
+                result.pairs["fp"] += 1
+                result.details.append((f"{a} + {b}", "merged: one agency_id for two agencies"))
+            elif same_gold:
+                result.pairs["fn"] += 1
+                result.details.append((f"{a} + {b}", "split: two agency_ids for one agency"))
+    return result

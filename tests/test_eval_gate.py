@@ -29,6 +29,9 @@ def test_floors_cover_every_corpus_and_meet_the_issue_targets(floors):
     assert floors["seeds"]["floors"]["f1"] >= 0.95  # issue 3
     dev = floors["dev"]["floors"]  # all formats and families of the dev corpus
     assert dev["f1"] >= 0.98 and dev["precision"] >= 0.995 and dev["f1.stats"] >= 0.95
+    # agencies placed and identified (the scorer's entity figures)
+    assert dev["region.precision"] == 1.0 and dev["region.recall"] >= 0.90
+    assert dev["identity.precision"] == 1.0 and dev["identity.recall"] >= 0.95
 
 
 def test_update_refuses_to_lower_a_floor(floors):

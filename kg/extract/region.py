@@ -4,9 +4,9 @@ The agency's name places it first: the division names it starts with (淮安市�
 洪泽区, 320813; 河北省教育厅 -> 河北省, 130000), read against the code table of the report's
 year (kg.regions), so 洪泽县 in 2011 is found and given today's code. A zone named after the
 division that hosts it (平潭综合实验区 in 平潭县) is placed there. Where the name holds no
-division, the page's own publisher (``来源：…县人民政府``, ``发布机构``) or the contact address
-may place the agency, but only in a county-level division: a township or a department
-under a county sits in it, while a bare city or province there says nothing of the level.
+division (a township, a street office), the page's own publisher (``来源：…县人民政府``,
+``发布机构``) or the contact address places it, but only in a county-level division: a
+township sits in its county, while a city or province there says nothing of the level.
 
 A name several divisions share (朝阳区: Beijing's and Changchun's) is decided only by more of
 the report: division names in its title, publisher or contact address, the city of its
@@ -21,6 +21,7 @@ from dataclasses import replace
 from functools import cache
 
 from kg.document import Document
+from kg.identity import clean, is_national, kind
 from kg.lexicon import alternation, load
 from kg.model import Contact, Evidence, Fact
 from kg.regions import Division, Place, current_code, leading_places, stem, today, within
@@ -29,6 +30,8 @@ LEX = load("agencies")
 PUBLISHER = re.compile(r"(?:来源|发布机构|发文机关)\s*[:：]\s*(?P<name>[^\s:：，,。;；|]{2,40})")
 PUBLISHER_SPAN = 600  # a saved page's header lines and the line under its title
 ZONE = re.compile(rf"(?:{alternation(LEX['zones']['words'])})")
+# the kinds of agency that sit inside the county-level division their page or address names
+LOCAL_KINDS = ("township", "street_office")
 AREA_CODE = re.compile(r"^\(?(0\d{2,3})\)?-?\d{7,8}")
 
 
@@ -36,12 +39,13 @@ def find_region(doc: Document, agency: Fact[str] | None, title: Fact[str] | None
     """The agency's division as today's code with its evidence, and the code in force in
     the report's year where that differs; ``(None, None)`` when the report does not tell."""
     named_by = agency or title
-    if named_by is None:
-        return None, None
+    if named_by is None or is_national(named_by.value):
+        return None, None  # the central government's bodies have no division
+    named_by = Fact(clean(named_by.value), named_by.evidence)  # 淮安市 洪泽区…: a space does not end the places
     found = _from_name(named_by, year)
     if found is None and agency is not None:
         found = _from_zone(named_by, year)
-    if found is None:
+    if found is None and agency is not None and kind(agency.value, year) in LOCAL_KINDS:
         found = _from_publisher(doc, year) or _from_address(contact, year)
     if found is None:
         return None, None

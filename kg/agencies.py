@@ -257,7 +257,7 @@ def _other(text: str, entry: Entry, by_name: dict[str, list[Entry]], column: str
     if found:
         if found.group(1) != NATIONAL and found.group(1) not in today():
             raise fail(entry.row, f"{column}: unknown region code in the id '{text}'")
-        return text
+        return f"{found.group(1)}/{body(found.group(2))}"  # as kg.identity writes it (科技厅 -> 科学技术厅)
     placed = [e for e in by_name.get(text, []) if e.id is not None]
     if len(placed) > 1:  # namesakes in the file: the one of the entry's region
         placed = [e for e in placed if e.region == entry.region]

@@ -428,3 +428,21 @@ def test_coverage_of_a_region(placed):
     hebei = rows_of("coverage", placed, region="130000", year=2013)
     assert [(r["agency"], r["next_year"], r["division_reports"]) for r in hebei] == [("河北省教育厅", 2023, 0)]
     assert rows_of("coverage", placed, region="320800") == []  # 洪泽区: 2023 and 2024 (the latest year of the corpus)
+
+
+def test_missing_reports_follow_an_unidentified_agency_by_its_printed_name():
+    """Two reports of an agency kg could not identify (each its own agency node) are one agency's for
+    missing-reports, by the name they print; an identified agency's report of the year between."""
+    import dataclasses
+
+    from kg.writer import build_graph
+    from rdf_fixtures import hand_built_001, other_year
+
+    facts = hand_built_001()
+    unplaced = dataclasses.replace(facts, agency_id=None, region=None)
+    graph = build_graph([unplaced, other_year(unplaced, 2016, "1" * 64), other_year(facts, 2017, "2" * 64)])
+    columns, raw = run_query("missing-reports", graph)
+    rows = [dict(zip(columns, row)) for row in raw]
+    assert [(r["agency"], r["year"], r["missing_year"], r["next_year"]) for r in rows] == [
+        ("淄博市张店区机关事务服务中心", 2016, 2017, 2018), ("张店区机关事务服务中心", 2017, 2018, None)]
+    assert run_query("missing-reports", graph, {"region": "370303"})[1] == [["张店区机关事务服务中心", 2017, 2018, None, 1]]

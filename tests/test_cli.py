@@ -99,7 +99,7 @@ def test_query_parameters_from_the_command_line(built):
     bad = runner.invoke(app, ["query", "figure-evidence", "-g", str(out), "-p", "metric_key"])
     assert bad.exit_code == 2 and bad.stderr == "kg: --param 'metric_key': give NAME=VALUE\n"
     unknown = runner.invoke(app, ["query", "figure-evidence", "-g", str(out), "-p", "agency=x"])
-    assert unknown.exit_code == 2 and "unknown parameter 'agency' (this query takes: metric_key, year, region)" in unknown.stderr
+    assert unknown.exit_code == 2 and "unknown parameter 'agency' (this query takes: metric_key, year)" in unknown.stderr
 
 def test_graph_writes_graphml_and_png(built, tmp_path):
     out, _ = built

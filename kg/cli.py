@@ -9,6 +9,7 @@ traceback reaches the user (KG_DEBUG=1 shows a bug's).
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import sys
@@ -55,10 +56,31 @@ def _message(error: BaseException) -> str:
     return f"internal error: {type(error).__name__}: {first} (KG_DEBUG=1 shows where; please report it)"
 
 
+def _reflow(help_text: str) -> str:
+    """A docstring's paragraphs as single lines, so the terminal wraps them (the help renderer keeps
+    every line break of the source); an ``Example:`` line stays a line of its own."""
+    paragraphs = []
+    for paragraph in inspect.cleandoc(help_text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if lines and not line.startswith("Example:"):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.strip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
 class _Commands(TyperGroup):
     """kg's commands: whatever escapes one ends as one line and its exit code (:data:`EXIT_CODES`),
     never a traceback. (Click itself ends a command whose pipe was closed, ``kg extract | head``,
     quietly.)"""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None and command.help:
+            command.help = _reflow(command.help)
+        return command
 
     def invoke(self, ctx):
         try:

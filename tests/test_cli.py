@@ -11,7 +11,7 @@ from kg.cli import app
 from tests.conftest import EXAMPLES, ROOT
 
 runner = CliRunner()
-COMMANDS = ["extract", "build", "validate", "query", "graph", "explain"]
+COMMANDS = ["extract", "build", "validate", "query", "graph", "explain", "agencies"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

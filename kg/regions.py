@@ -141,21 +141,28 @@ def _by_name_in_year(year: int) -> dict[str, tuple[Division, ...]]:
 
 
 def named(name: str, year: int | None = None) -> tuple[Division, ...]:
-    """The divisions called ``name``: today's, and those in force during the report's year
-    (at its start or end; for a later year, in the last revision) that no longer exist
-    under that name (洪泽县 in 2011)."""
+    """The divisions called ``name`` when the report was written: those in force during its
+    year (at its start or end) when the code table of that year has the name, so that a name
+    since given to another division is read as it was meant (巢湖市, a prefecture until 2011,
+    a county-level city since); else today's (a report may print a name its year's table does
+    not have yet); for a year after the last revision, today's, then the last revision's
+    (沙县, a district since 2021)."""
     found = _by_name_today().get(name, ())
     if year is None or (year > LAST_HISTORICAL_YEAR and found):
         return found
-    years = (year - 1, year) if year <= LAST_HISTORICAL_YEAR else (LAST_HISTORICAL_YEAR,)  # 沙县 for 沙县区
-    known = {d.code for d in found}
-    then: list[Division] = []
-    for y in years:
+    if year > LAST_HISTORICAL_YEAR:
+        return _by_name_in_year(LAST_HISTORICAL_YEAR).get(name, ())
+    then: dict[str, Division] = {}
+    for y in (year - 1, year):
         for d in _by_name_in_year(y).get(name, ()):
-            if d.code not in known and current_code(d) not in known:
-                known.add(d.code)
-                then.append(d)
-    return found + tuple(then)
+            then.setdefault(d.code, d)
+    return tuple(_as_today(d) for d in then.values()) or found
+
+
+def _as_today(d: Division) -> Division:
+    """A division of an earlier table as today's table has it, when its code and name are unchanged."""
+    now = today().get(d.code)
+    return now if now is not None and now.name == d.name else d
 
 
 def division(code: str) -> Division | None:

@@ -63,6 +63,12 @@ def test_a_report_of_2011_gets_todays_code_and_keeps_the_code_of_its_year():
     assert facts.agency_id == facts_of("洪泽区人民政府2023年政府信息公开工作年度报告").agency_id
 
 
+def test_a_name_is_read_in_the_code_table_of_the_reports_year():
+    # 巢湖市 was a prefecture until 2011 and is a county-level city of 合肥市 since
+    assert placed(facts_of("巢湖市人民政府2010年政府信息公开工作年度报告")) == ("341400", "341400/人民政府")
+    assert placed(facts_of("巢湖市人民政府2015年政府信息公开工作年度报告")) == ("340181", "340181/人民政府")
+
+
 def test_a_district_name_two_cities_share_is_not_guessed():
     facts = facts_of("朝阳区人民政府2023年政府信息公开工作年度报告")
     assert placed(facts) == (None, None)

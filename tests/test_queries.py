@@ -460,3 +460,23 @@ def test_missing_reports_follow_an_unidentified_agency_by_its_printed_name():
     assert [(r["agency"], r["year"], r["missing_year"], r["next_year"]) for r in rows] == [
         ("淄博市张店区机关事务服务中心", 2016, 2017, 2018), ("张店区机关事务服务中心", 2017, 2018, None)]
     assert run_query("missing-reports", graph, {"region": "370303"})[1] == [["张店区机关事务服务中心", 2017, 2018, None, 1]]
+
+
+def test_agencies_lists_a_national_body_beside_placed_agencies():
+    """A national body has no division: it is listed without the region parameter, not with one."""
+    import dataclasses
+
+    from kg.writer import build_graph
+    from rdf_fixtures import hand_built_001
+
+    extract = pytest.importorskip("kg.extract")
+    facts = hand_built_001()
+    ministry = dataclasses.replace(facts, agency=dataclasses.replace(facts.agency, value="中华人民共和国教育部"),
+                                   agency_id="CN/教育部", region=None, region_in_year=None)
+    hongze = [extract.extract_file(str(DEV / name)) for name in DEV_REPORTS[:2]]
+    graph = build_graph([ministry, *hongze])
+    listed = {r["id"]: r for r in rows_of("agencies", graph)}
+    assert (listed["CN/教育部"]["name"], listed["CN/教育部"]["region_code"], listed["CN/教育部"]["years"]) == ("教育部", None, "2018")
+    assert (listed["320813/人民政府"]["other_names"], listed["320813/人民政府"]["years"]) == ("淮安市洪泽区人民政府", "2023 2024")
+    assert [r["id"] for r in rows_of("agencies", graph, region="320800")] == ["320813/人民政府"]
+    assert rows_of("unplaced-reports", graph) == []

@@ -206,6 +206,20 @@ def _values(source: _Source, params: Mapping[str, object] | None) -> str:
     return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(terms[n]) for n in names)}) }}\n"
 
 
+_BLOCK = re.compile(r"^[ \t]*# with (?P<name>\w+)\b.*?^[ \t]*# end with (?P=name)[ \t]*\n", re.M | re.S)
+
+
+def without_unbound(text: str, bound: set[str]) -> str:
+    """The query without its ``# with NAME`` … ``# end with NAME`` blocks whose parameter is not bound.
+
+    Such a block holds what only a bound parameter needs (the table of an agency's divisions
+    that ``region`` is matched against) and is written so that, kept, it changes no row when the
+    parameter is not bound: the file is a complete query for any SPARQL engine, and dropping the
+    block is only faster (a second at 20,000 reports).
+    """
+    return _BLOCK.sub(lambda m: m.group(0) if m.group("name") in bound else "", text)
+
+
 def _named(source: _Source, name: str, prefix: str, value: object) -> ox.NamedNode:
     """The IRI a namespaced parameter's value names: ``key``, ``prefix:key`` or the full IRI.
 
@@ -284,7 +298,7 @@ def run_query(
     Python values (see :func:`cell`). An :class:`OSError` reading a store is left to the caller.
     """
     source = _load(query)
-    text = source.text + _values(source, params)
+    text = without_unbound(source.text, set(params or ())) + _values(source, params)
     db = data if isinstance(data, ox.Store) else graph_store(data, with_ontology)
     result = None
     try:

@@ -29,8 +29,8 @@ GOVERNMENT = "人民政府"
 KINDS = ("government", "township", "street_office", "department", "other")
 
 _FULL_FORMS = sorted(LEX["full_forms"]["forms"].items(), key=lambda kv: len(kv[0]), reverse=True)
-# 朝阳区人民政府永昌街道办事处 is 朝阳区永昌街道办事处: a township or street office named under its government
-_GOVERNMENT_OF = re.compile(rf"^{GOVERNMENT}(?=\S+(?:{alternation(LEX['kinds']['street_office'] + ['镇', '乡'])}))")
+# 河北省人民政府国资委 is 河北省国资委, 朝阳区人民政府永昌街道办事处 is 朝阳区永昌街道办事处; 人民政府办公室 stays
+_GOVERNMENT_OF = re.compile(rf"^{GOVERNMENT}(?!(?:{alternation(LEX['full_forms']['government_offices'])})$)(?=\S)")
 _OPTIONAL = re.compile(alternation(LEX["full_forms"]["optional_words"]))
 _ZONE = re.compile(alternation(LEX["zones"]["words"]))
 _ZONE_COMMITTEE = re.compile(rf"({alternation(LEX['zones']['words'])})(?:{alternation(LEX['zones']['committees'])})$")
@@ -58,13 +58,13 @@ def body(name: str, year: int | None = None) -> str:
     if not rest:
         return GOVERNMENT  # a division named alone (洪泽区) is its people's government
     rest = _GOVERNMENT_OF.sub("", rest)
+    if rest in LEX["zones"]["committees"]:
+        return GOVERNMENT  # a zone that is a division itself (浦东新区管委会) is governed by its committee
+    rest = _ZONE_COMMITTEE.sub(r"\1", rest)  # then the zone's own abbreviation (成都高新区管委会)
     for short, full in _FULL_FORMS:
         if rest.endswith(short) and not rest.endswith(full):
             rest = rest[: -len(short)] + full
             break
-    if rest in LEX["zones"]["committees"]:
-        return GOVERNMENT  # a zone that is a division itself (浦东新区管委会) is governed by its committee
-    rest = _ZONE_COMMITTEE.sub(r"\1", rest)
     return rest[:1] + _OPTIONAL.sub("", rest[1:])
 
 

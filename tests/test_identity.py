@@ -18,6 +18,10 @@ from kg.identity import agency_id, kind, parent_id
         (["长春新区管理委员会", "长春新区管委会", "长春新区党工委管委会", "长春新区"], "220100"),
         (["长春市朝阳区人民政府永昌街道办事处", "朝阳区永昌街道办事处", "朝阳区永昌街道"], "220104"),
         (["洪泽区某某镇人民政府", "洪泽区某某镇政府", "洪泽区某某镇"], "320813"),
+        (["河北省人民政府国有资产监督管理委员会", "河北省国有资产监督管理委员会", "河北省国资委"], "130000"),
+        (["淮安市人民政府外事办公室", "淮安市外事办公室", "淮安市外办"], "320800"),
+        (["淮安市经济和信息化委员会", "淮安市经信委"], "320800"),
+        (["淮安高新技术产业开发区管理委员会", "淮安高新区管委会", "淮安高新区"], "320800"),
     ],
 )
 def test_the_printed_variants_of_one_agency_give_one_id(variants, region):
@@ -34,6 +38,11 @@ def test_an_agency_of_unknown_place_has_no_identity_and_merges_with_nothing():
     assert agency_id("城关镇人民政府", None) is None
     assert agency_id("朝阳区人民政府", None) is None
     assert agency_id(None, "320813") is None
+
+
+def test_the_governments_own_offices_keep_its_name():
+    assert agency_id("淮安市政府办", "320800") == agency_id("淮安市人民政府办公室", "320800") == "320800/人民政府办公室"
+    assert agency_id("淮安市人民政府办公室", "320800") != agency_id("淮安市办公室", "320800")
 
 
 def test_different_bodies_of_one_division_stay_apart():

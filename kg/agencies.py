@@ -335,6 +335,7 @@ def prepare_applied(directory: Directory, facts: ReportFacts) -> Prepared:
     """:func:`kg.writer.prepare` of the applied facts, run in the extraction workers. Where the
     file gives the agency's parent, the parent the name implies is left out: the file's
     (:func:`shared_triples`) replaces it."""
+    from kg.rdf import agency_iri
     from kg.writer import prepare
 
     placed = apply(facts, directory)
@@ -349,13 +350,6 @@ def prepare_applied(directory: Directory, facts: ReportFacts) -> Prepared:
 # ----------------------------------------------------------------------------- the graph
 
 
-def agency_iri(agency: str) -> str:
-    """An agency's IRI from its id (kgid:agency/{sha256(id)[:16]}, :func:`kg.rdf.agency_iri`)."""
-    from kg.rdf import agency_iri as iri
-
-    return str(iri(agency))
-
-
 def shared_triples(directory: Directory) -> str:
     """The file's triples, as N-Triples lines for the shared graph: its digest; each agency it
     names, as every report of it describes it (identifier, names, division, kind), with the name
@@ -366,9 +360,9 @@ def shared_triples(directory: Directory) -> str:
     from rdflib.namespace import ORG as O
     from rdflib.namespace import RDF, SKOS as S, XSD as X
 
-    from kg.rdf import SCHEME_TRIPLES, _agency, agency_key, agency_label
+    from kg.rdf import SCHEME_TRIPLES, agency_key, agency_label, agency_triples
     from kg.rdf import agency_iri as iri
-    from kg.writer import _n3
+    from kg.writer import ntriples
 
     node = URIRef(FILE_NODE)
     parents = directory.parents()
@@ -378,7 +372,7 @@ def shared_triples(directory: Directory) -> str:
         me = iri(ident)
         triples.append((node, DCT.references, me))  # what a later file removes (_EARLIER)
         # the parent the name implies gives way to the file's
-        triples.extend(t for t in _agency(ident) if not (ident in parents and t[0] == me and t[1] == O.subOrganizationOf))
+        triples.extend(t for t in agency_triples(ident) if not (ident in parents and t[0] == me and t[1] == O.subOrganizationOf))
         if printed and agency_key(printed) != agency_label(ident):
             triples.append((me, S.altLabel, Literal(agency_key(printed), lang="zh")))
         return me
@@ -403,7 +397,7 @@ def shared_triples(directory: Directory) -> str:
             ]
     if any(entry.region for entry in directory.entries):
         triples += SCHEME_TRIPLES
-    return "\n".join(dict.fromkeys(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in triples))
+    return ntriples(triples)
 
 
 # What an earlier file wrote, as a pattern binding ?s ?p ?o in the shared graph: the file node,
@@ -421,7 +415,7 @@ PENDING = "pending"  # the digest while a changed file's reports are mapped agai
 
 def stored_digest(writer: ReportStore) -> str | None:
     """The digest of the agencies file the store's reports were mapped with (None: none)."""
-    rows = writer._select(f"SELECT ?d WHERE {{ GRAPH <{SHARED}> {{ <{FILE_NODE}> <{DCTERMS}identifier> ?d }} }}")
+    rows = writer.select(f"SELECT ?d WHERE {{ GRAPH <{SHARED}> {{ <{FILE_NODE}> <{DCTERMS}identifier> ?d }} }}")
     return rows[0][0].value if rows else None
 
 
@@ -468,11 +462,4 @@ def listing(run: Callable[[str, dict[str, object]], Rows], region: str | None = 
 
     if region is not None and region not in today():
         raise KgError(f"--region {region}", "not a GB/T 2260 code in force today (e.g. 320800 for 淮安市)")
-    columns, rows = run("agencies", {"region": region} if region else {})
-    for row in rows:  # the names and years a group joined, in order
-        for i, column in enumerate(columns):
-            if column == "years" and row[i]:
-                row[i] = " ".join(sorted(set(str(row[i]).split()), key=int))
-            elif column == "other_names" and row[i]:
-                row[i] = " | ".join(sorted(set(str(row[i]).split(" | "))))
-    return (columns, rows), run("unplaced-reports", {})
+    return run("agencies", {"region": region} if region else {}), run("unplaced-reports", {})

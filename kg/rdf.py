@@ -227,7 +227,7 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
     if facts.agency_id is not None:
         agency = agency_iri(facts.agency_id)
         series = series_iri(facts.agency_id)
-        yield from _agency(facts.agency_id)
+        yield from agency_triples(facts.agency_id)
         label = agency_label(facts.agency_id)
         if facts.agency is not None and agency_key(facts.agency.value) != label:
             # every printed variant of the name; the store keeps those of the reports it holds
@@ -337,7 +337,7 @@ def report_triples(facts: ReportFacts) -> Iterator[Triple]:
 
 
 @cache
-def _agency(agency_id: str) -> tuple[Triple, ...]:
+def agency_triples(agency_id: str) -> tuple[Triple, ...]:
     """An agency of known identity, its division and the body it belongs to: the same triples
     from every report of it (the store keeps them once, in its shared graph)."""
     agency = agency_iri(agency_id)
@@ -354,7 +354,7 @@ def _agency(agency_id: str) -> tuple[Triple, ...]:
         parent = identity.parent_id(body, code)
         if parent is not None and parent != agency_id:
             out.append((agency, ORG.subOrganizationOf, agency_iri(parent)))
-            out += _agency(parent)
+            out += agency_triples(parent)
     return tuple(out)
 
 

@@ -60,7 +60,8 @@ class ReportStore:
 
     # -- reading what is stored
 
-    def _select(self, text: str) -> list[list]:
+    def select(self, text: str) -> list[list]:
+        """The rows of a SELECT over the store's named graphs, as Oxigraph terms."""
         try:
             result = self.db.query(text)
             assert isinstance(result, ox.QuerySolutions)
@@ -71,7 +72,7 @@ class ReportStore:
     def entries(self) -> dict[str, Entry]:
         """The stored reports by absolute source path (read once, then kept up to date)."""
         if self._entries is None:
-            rows = self._select(
+            rows = self.select(
                 f"{_PREFIX_DECLS}\nSELECT ?g ?path ?sha ?mapped WHERE {{ GRAPH ?g {{ ?g dcat:distribution ?d . "
                 "?d kg:sourcePath ?path ; dcterms:identifier ?sha OPTIONAL { ?g kg:mappedBy ?mapped } } }"
             )
@@ -96,7 +97,7 @@ class ReportStore:
 
     def triple_count(self) -> int:
         """Triples of the data graphs (what a Turtle build of the same reports holds)."""
-        ontology = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}")
+        ontology = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}")
         return len(self.db) - int(ontology[0][0].value)
 
     # -- querying

@@ -48,7 +48,7 @@ class ConflictError(InputError):
     """A report file whose report IRI another stored file already holds."""
 
 
-def _n3(term: Node) -> str:
+def n3(term: Node) -> str:
     """A term in N-Triples syntax, which SPARQL's INSERT DATA reads as well.
 
     Why not rdflib's ``.n3()``: it is several times slower, and a report has thousands of
@@ -69,10 +69,15 @@ def _n3(term: Node) -> str:
         datatype = term.datatype
         if datatype is None or datatype == XSD.string:
             return f'"{text}"'
-        return f'"{text}"^^{_n3(datatype)}'
+        return f'"{text}"^^{n3(datatype)}'
     if isinstance(term, BNode):  # the ontology's (report graphs have none)
         return f"_:{term}"
     raise ValueError(f"not an RDF term: {term!r}")
+
+
+def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    """Triples as N-Triples lines (each once, in order), for an INSERT DATA."""
+    return "\n".join(dict.fromkeys(f"{n3(s)} {n3(p)} {n3(o)} ." for s, p, o in triples))
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ def prepare(facts: ReportFacts) -> Prepared:
     series: set[str] = set()
     for s, p, o in report_triples(facts):
         subject = str(s)
-        line = f"{_n3(s)} {_n3(p)} {_n3(o)} ."
+        line = f"{n3(s)} {n3(p)} {n3(o)} ."
         # a data set's qb:slice link to the report's slice is the report's own, like its subject's triples
         mine = subject == iri or subject.startswith(inside) or subject == dist or str(o).startswith(inside)
         (own if mine else shared).append(line)
@@ -175,11 +180,11 @@ class ReportWriter(ReportStore):
         the divisions above it, the body it belongs to); and the names they print, by agency."""
         series, shared, names = set(), set(), set()
         for graph in graphs:
-            for row in self._select(f"{_PREFIX_DECLS}\nSELECT ?a ?l WHERE {{ GRAPH <{graph}> {{ ?r dcterms:publisher ?a ; kg:agencyName ?l }} }}"):
+            for row in self.select(f"{_PREFIX_DECLS}\nSELECT ?a ?l WHERE {{ GRAPH <{graph}> {{ ?r dcterms:publisher ?a ; kg:agencyName ?l }} }}"):
                 names.add((row[0].value, row[1].value))
-            for row in self._select(f"{_PREFIX_DECLS}\nSELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?r dcat:inSeries ?s }} }}"):
+            for row in self.select(f"{_PREFIX_DECLS}\nSELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?r dcat:inSeries ?s }} }}"):
                 series.add(row[0].value)
-            for row in self._select(
+            for row in self.select(
                 f"SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?y WHERE {{ GRAPH <{graph}> {{ ?r ?q ?y }} GRAPH <{SHARED}> {{ ?y ?p ?o }} }} }} "
                 f"GRAPH <{SHARED}> {{ ?y {_REACH} ?x }} FILTER EXISTS {{ GRAPH <{SHARED}> {{ ?x ?p2 ?o2 }} }} }}"
             ):
@@ -213,7 +218,7 @@ class ReportWriter(ReportStore):
             )
         if names:
             # a name the dropped reports printed stays an agency's other name while a report prints it
-            pairs = " ".join(f"(<{a}> {_n3(Literal(name, lang='zh'))})" for a, name in sorted(names))
+            pairs = " ".join(f"(<{a}> {n3(Literal(name, lang='zh'))})" for a, name in sorted(names))
             ops.append(
                 f"DELETE {{ GRAPH <{SHARED}> {{ ?x <{SKOS.altLabel}> ?l }} }} WHERE {{ VALUES (?x ?l) {{ {pairs} }} "
                 f"GRAPH <{SHARED}> {{ ?x <{SKOS.altLabel}> ?l }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?r dcterms:publisher ?x ; kg:agencyName ?l }} }} }}"
@@ -328,8 +333,7 @@ class ReportWriter(ReportStore):
         """Put the shipped ontology in its graph (replacing an older one), so queries find labels."""
         from kg.resources import ontology_graph
 
-        lines = "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in ontology_graph())
-        self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{lines}\n}} }}", ONTOLOGY)
+        self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{ntriples(ontology_graph())}\n}} }}", ONTOLOGY)
 
 
 def in_memory() -> ReportWriter:

@@ -416,19 +416,19 @@ def test_tricky_literals_go_through_n_triples_unchanged(tmp_path):
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from kg.writer import _n3
+    from kg.writer import n3
 
     texts = ['引号"在此"', "反斜杠\\n不是换行\\", "两行\n第二行\r\n", "制表\t符", "\\u0041 不是 A", "政府信息公开 ©", ""]
     literals = [Literal(t) for t in texts] + [Literal(t, lang="zh") for t in texts] + [Literal("12", datatype=XSD.nonNegativeInteger)]
     db = ox.Store(str(tmp_path / "s"))
-    body = "\n".join(f"<http://e/s> <http://e/p{i}> {_n3(term)} ." for i, term in enumerate(literals))
+    body = "\n".join(f"<http://e/s> <http://e/p{i}> {n3(term)} ." for i, term in enumerate(literals))
     db.update(f"INSERT DATA {{ {body} }}")
     back = {int(q.predicate.value[len("http://e/p"):]): q.object for q in db}
     for i, term in enumerate(literals):
         assert back[i].value == str(term) and (back[i].language or None) == (term.language or None), (i, term)
     assert ox.parse(body.encode(), format=ox.RdfFormat.N_TRIPLES) is not None and len(list(ox.parse(body.encode(), format=ox.RdfFormat.N_TRIPLES))) == len(literals)
     with pytest.raises(ValueError):
-        _n3(URIRef("http://e/a b"))
+        n3(URIRef("http://e/a b"))
 
 
 def test_prepared_in_the_workers_stores_what_put_stores(tmp_path):

@@ -59,6 +59,7 @@ TRIPLES = {  # of CONSTRUCT and DESCRIBE answers and of a graph
     "text/turtle": "TURTLE",
     "application/n-triples": "N_TRIPLES",
     "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON_LD",
 }
 QUADS = {  # of the whole dataset
     "application/n-quads": "N_QUADS",
@@ -444,7 +445,7 @@ class _Answer:
             self.status = 204
             return
         form = ox.RdfFormat.from_media_type(job.content_type) if job.content_type else None
-        if form not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
+        if form not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
             raise Cut(415, f"send a graph as {', '.join(TRIPLES)} (not {job.content_type or 'no Content-Type'})")
         base = job.target or None
         try:

@@ -220,6 +220,13 @@ def without_unbound(text: str, bound: set[str]) -> str:
     return _BLOCK.sub(lambda m: m.group(0) if m.group("name") in bound else "", text)
 
 
+def bound_text(query: str | Path | _Source, params: Mapping[str, object] | None = None) -> str:
+    """A query's text with ``params`` bound (its VALUES clause) and the blocks of unbound ones dropped;
+    :class:`ResourceError` for a parameter the query does not take or a value of the wrong kind."""
+    source = query if isinstance(query, _Source) else _load(query)
+    return without_unbound(source.text, set(params or ())) + _values(source, params)
+
+
 def _named(source: _Source, name: str, prefix: str, value: object) -> ox.NamedNode:
     """The IRI a namespaced parameter's value names: ``key``, ``prefix:key`` or the full IRI.
 
@@ -298,7 +305,7 @@ def run_query(
     Python values (see :func:`cell`). An :class:`OSError` reading a store is left to the caller.
     """
     source = _load(query)
-    text = without_unbound(source.text, set(params or ())) + _values(source, params)
+    text = bound_text(source, params)
     db = data if isinstance(data, ox.Store) else graph_store(data, with_ontology)
     result = None
     try:

@@ -52,6 +52,7 @@ from kg.engine import Cut, Engine, EngineError, Job, Reply
 from kg.errors import KgError
 from kg.guard import fetching_keyword
 from kg.store_open import check_store, open_error, reading_lock
+from kg.web.data import PageError
 
 QUERY_BYTES = 1 << 20  # a query's text
 WRITE_BYTES = 16 << 20  # an update or a graph sent to /store
@@ -188,8 +189,12 @@ class _QuietCuts(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], Cut))
 
 
-def create_app(engine: Engine, *, writable: bool, loopback: bool = True) -> Starlette:
-    """The ASGI app of a server on ``engine``."""
+def create_app(engine: Engine, *, writable: bool, loopback: bool = True, base: str | None = None) -> Starlette:
+    """The ASGI app of a server on ``engine``: the SPARQL endpoint, and the pages of :mod:`kg.web`
+    (the store's resources at their IRIs' paths under ``base``, kg's default when None)."""
+    from kg.web.app import DEFAULT_BASE, Site
+
+    site = Site(engine, base=base or DEFAULT_BASE, writable=writable)
 
     async def answer(job: Job) -> Response:
         reply = await anyio.to_thread.run_sync(engine.run, job)
@@ -264,18 +269,20 @@ def create_app(engine: Engine, *, writable: bool, loopback: bool = True) -> Star
         body = await _body(request, WRITE_BYTES) if method != "DELETE" else b""
         return await answer(Job(method, body=body, content_type=_media_type(request), target=target))
 
-    async def home(request: Request) -> Response:
-        mode = "read-write" if writable else "read-only"
-        return PlainTextResponse(f"kg SPARQL endpoint ({mode}): /query (SPARQL 1.1 Protocol), /store (Graph Store Protocol)"
-                                 + (", /update" if writable else "") + f"; queries cut at {engine.seconds:g} s\n")
+    async def refused(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        return site.error_page(request, error.status_code, str(error.detail).strip())
 
-    routes = [
-        Route("/", home, methods=["GET"]),
+    async def failed(request: Request, error: Exception) -> Response:
+        assert isinstance(error, PageError)
+        return site.error_page(request, error.status, error.message)
+
+    endpoint = [
         Route("/query", query, methods=["GET", "POST"]),
         Route("/update", update, methods=["POST"]),
         Route("/store", graph_store, methods=["GET", "PUT", "POST", "DELETE"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=site.routes(extra=endpoint), exception_handlers={HTTPException: refused, PageError: failed})
     app.add_middleware(Guard, loopback=loopback)
     return app
 

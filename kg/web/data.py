@@ -1,0 +1,107 @@
+"""What the pages read: kg/web/queries/*.rq run by the server's worker processes, rows as dicts.
+
+A page's queries go through the same :class:`kg.engine.Engine` as /query, so they are cut at the
+same time limit and cannot write. Results come back as SPARQL JSON and are turned into plain
+values here (integers and decimals as numbers, IRIs and other literals as strings).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+
+import anyio
+
+from kg.engine import Cut, Engine, Job, Reply
+from kg.errors import KgError
+from kg.query import bound_text
+
+JSON = "application/sparql-results+json"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + name for name in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger",
+                                      "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
+
+
+class PageError(KgError):
+    """A page that cannot be made: the query was cut or failed (``status`` is the HTTP status to answer)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__("page", message)
+        self.status = status
+        self.message = message
+
+
+@cache
+def page_query(name: str) -> str:
+    """The path of a page's query file, ``kg/web/queries/NAME.rq``."""
+    return str(files("kg.web").joinpath("queries", name + ".rq"))
+
+
+def value(binding: Mapping[str, str] | None) -> object:
+    """One SPARQL JSON binding as a plain value."""
+    if binding is None:
+        return None
+    text = binding["value"]
+    datatype = binding.get("datatype")
+    if datatype in _INTEGERS:
+        return int(text)
+    if datatype == _XSD + "decimal":
+        number = Decimal(text)
+        return int(number) if number == number.to_integral_value() else number
+    if datatype in (_XSD + "double", _XSD + "float"):
+        return float(text)
+    if datatype == _XSD + "boolean":
+        return text == "true"
+    return text
+
+
+def rows(body: bytes) -> list[dict[str, object]]:
+    """The rows of a SPARQL JSON answer, each a dict of its bound variables."""
+    answer = json.loads(body)
+    names = answer["head"].get("vars", [])
+    return [{name: value(row.get(name)) for name in names} for row in answer["results"]["bindings"]]
+
+
+def _whole(reply: Reply) -> bytes:
+    if reply.rest is None:
+        return reply.body
+    pieces = [reply.body]
+    try:
+        while (piece := reply.rest.next()) is not None:
+            pieces.append(piece)
+    except Cut as cut:
+        reply.rest.close()  # the worker may be mid-answer: replaced, not reused
+        raise PageError(cut.status, str(cut)) from None
+    return b"".join(pieces)
+
+
+class Reader:
+    """Runs the pages' queries on a served store whose instance IRIs start with ``base``."""
+
+    def __init__(self, engine: Engine, base: str, rebase):
+        self.engine = engine
+        self.base = base
+        self._rebase = rebase  # query text with kg's default instance namespace -> the store's
+
+    def _run(self, text: str, accept: str) -> bytes:
+        reply = self.engine.run(Job("query", text=self._rebase(text), accept=(accept,)))
+        body = _whole(reply)
+        if reply.status != 200:
+            raise PageError(reply.status if reply.status >= 500 else 500, body.decode("utf-8", "replace").strip())
+        return body
+
+    async def select(self, name: str, **params: object) -> list[dict[str, object]]:
+        """The rows of page query ``name`` with ``params`` bound (None values left unbound)."""
+        bound = {key: item for key, item in params.items() if item is not None}
+        text = bound_text(page_query(name), bound)
+        return rows(await anyio.to_thread.run_sync(self._run, text, JSON))
+
+    async def select_text(self, text: str) -> list[dict[str, object]]:
+        return rows(await anyio.to_thread.run_sync(self._run, text, JSON))
+
+    async def graph(self, text: str, media_type: str) -> bytes:
+        """A CONSTRUCT's triples in ``media_type``."""
+        return await anyio.to_thread.run_sync(self._run, text, media_type)

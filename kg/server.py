@@ -33,6 +33,7 @@ import ipaddress
 import logging
 import signal
 import socket
+import threading
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -283,6 +284,7 @@ def create_app(engine: Engine, *, writable: bool, loopback: bool = True, base: s
         Route("/store", graph_store, methods=["GET", "PUT", "POST", "DELETE"]),
     ]
     app = Starlette(routes=site.routes(extra=endpoint), exception_handlers={HTTPException: refused, PageError: failed})
+    app.state.site = site
     app.add_middleware(Guard, loopback=loopback)
     return app
 
@@ -321,7 +323,9 @@ def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, w
             except EngineError as error:
                 raise open_error(shown, error) from None
             loopback = _is_loopback(host.strip("[]"))
-            config = uvicorn.Config(create_app(engine, writable=writable, loopback=loopback), log_level="warning",
+            app = create_app(engine, writable=writable, loopback=loopback)
+            threading.Thread(target=anyio.run, args=(app.state.site.warm,), daemon=True).start()
+            config = uvicorn.Config(app, log_level="warning",
                                     access_log=False, lifespan="off", timeout_graceful_shutdown=3)
             server = _Server(config, engine)
             logging.getLogger("uvicorn.error").addFilter(_QuietCuts())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -27,10 +27,10 @@ from starlette.staticfiles import StaticFiles
 
 from kg.engine import Engine
 from kg.errors import KgError, first_line
-from kg.query import bound_text, format_rows, list_queries, query_info, without_unbound
+from kg.query import bound_text, format_rows, list_queries
 from kg.vocab import KG, KGID, NOT_IN_IRI
 from kg.web import layout
-from kg.web.data import PageError, Reader, page_query
+from kg.web.data import PageError, Reader
 
 DEFAULT_BASE = str(KGID)
 KG_NS = str(KG)
@@ -125,15 +125,9 @@ class Site:
                                                    "Referrer-Policy": "same-origin"})
 
     async def select(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """A page query's rows; an unbound ``$param`` stays a variable, a bound one becomes its term."""
-        text = Path(page_query(name)).read_text(encoding="utf-8")
-        given = {key: value for key, value in params.items() if value is not None}
-        text = without_unbound(text, set(given))
-        for key, value in given.items():
-            text = re.sub(r"\$" + key + r"\b", lambda _m, v=value: term(v), text)
-        return await self.reader.select_text(text)
+        return await self.reader.select(name, **params)
 
-    async def cached(self, key: tuple, make: Callable[[], Any]) -> Any:
+    async def cached(self, key: tuple, make: Callable[[], Awaitable[Any]]) -> Any:
         """What ``make`` returns, kept while the store cannot change (read-only serving)."""
         if self.writable:
             return await make()
@@ -141,14 +135,27 @@ class Site:
             self._cached[key] = await make()
         return self._cached[key]
 
+    async def warm(self) -> None:
+        """Make what the overview, the checks page and search read once, before anyone asks
+        (seconds on a store of tens of thousands of reports; then kept: the store is read-only)."""
+        if self.writable:
+            return
+        try:
+            await self.cached(("overview",), self._overview_rows)
+            await self.cached(("overview-checks",), lambda: self.select("overview-checks"))
+            await self.cached(("checks", None, None, None), lambda: self.select("checks"))
+            await self.cached(("names",), lambda: self.select("names"))
+        except (PageError, OSError):
+            pass  # the page that needs it will say what failed
+
+    async def _overview_rows(self) -> tuple:
+        return (await self.select("overview-counts"), await self.select("overview-years"),
+                await self.select("overview-provinces"), await self.select("overview-checks"))
+
     # ----------------------------------------------------------------- pages
 
     async def overview(self, request: Request) -> Response:
-        async def make():
-            return (await self.select("overview-counts"), await self.select("overview-years"),
-                    await self.select("overview-provinces"), await self.select("overview-checks"))
-
-        counts, years, provinces, checks = await self.cached(("overview",), make)
+        counts, years, provinces, checks = await self.cached(("overview",), self._overview_rows)
         by_year: dict[object, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         formats, medias = set(), set()
         for row in years:
@@ -192,7 +199,7 @@ class Site:
         published: dict[str, dict[int, str]] = defaultdict(dict)
         for r in reports:
             published[r["agency"]][r["year"]] = r["report"]
-        rows = {}
+        rows: dict[str, dict] = {}
         for a in agencies:
             rows.setdefault(a["agency"], a)
         grid = sorted(rows.values(), key=lambda a: (a["place"] != iri, str(a["name"])))
@@ -224,15 +231,9 @@ class Site:
         above.sort(key=lambda a: str(a[0]))
         chart = {"kind": "line", "x": [str(r["year"]) for r in reports], "series": [
             {"name": label, "values": [r[key] for r in reports]} for key, label in MAIN_FIGURES]}
-        by_kind: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for c in contacts:
-            shown = c["label"] or c["value"]
-            years = by_kind[c["kind"]][str(shown)]
-            if c["year"] not in years:
-                years.append(c["year"])
         return self.render("agency.html", title=first["name"], iri=iri, info=first, names=sorted(names), above=above,
                            reports=reports, figures=MAIN_FIGURES, chart=chart, failures=_failures(failures),
-                           contacts=by_kind, contact_labels=CONTACT_LABELS)
+                           contacts=_contacts(contacts), contact_labels=CONTACT_LABELS)
 
     async def report(self, iri: str) -> Response:
         info = await self.select("report", report=iri)
@@ -261,7 +262,7 @@ class Site:
         return self.render("report.html", title=head["title"] or head["printed"] or "年度报告", iri=iri, head=head,
                            tables=tables, cells=table_cells, record=sorted(record, key=lambda f: f["key"]),
                            text_figures=text_figures, failures=_failures(failures), compared=compared,
-                           contacts=contacts, contact_labels=CONTACT_LABELS, applicants=_applicant_keys(),
+                           contacts=_contacts(contacts), contact_labels=CONTACT_LABELS, applicants=_applicant_keys(),
                            blocks=layout.TABLE4_BLOCKS)
 
     async def figure(self, iri: str) -> Response:
@@ -403,20 +404,6 @@ class Site:
         return Response(message + "\n", status, media_type="text/plain; charset=utf-8")
 
 
-def term(value: object) -> str:
-    """A value as a SPARQL term: an int as an integer, an http(s) string as an IRI (refused when it
-    holds a character IRIs may not), anything else as a string literal."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValueError(f"not a page parameter: {value!r}")
-    if isinstance(value, int):
-        return str(value)
-    if value.startswith(("http://", "https://")):
-        if NOT_IN_IRI.search(value):
-            raise HTTPException(400, "not an IRI")
-        return f"<{value}>"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
 def negotiate(request: Request, html_default: bool = False) -> str | None:
     """The RDF media type a request asks for (``?format=`` first, then ``Accept``), or None for HTML.
 
@@ -463,6 +450,17 @@ def _failures(rows: list[dict]) -> list[dict]:
         if row.get("figure") and row["figure"] not in failure["figures"]:
             failure["figures"].append(row["figure"])
     return list(folded.values())
+
+
+def _contacts(rows: list[dict]) -> dict[str, dict[str, list]]:
+    """Contact and channel rows as {kind: {value as shown: [years stated]}}."""
+    by_kind: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        shown = str(row["label"] or row["value"]).removeprefix("tel:").removeprefix("mailto:")
+        years = by_kind[row["kind"]][shown]
+        if row["year"] not in years:
+            years.append(row["year"])
+    return by_kind
 
 
 def _applicant_keys() -> dict[str, str | None]:

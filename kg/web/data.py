@@ -8,6 +8,7 @@ values here (integers and decimals as numbers, IRIs and other literals as string
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
@@ -17,7 +18,8 @@ import anyio
 
 from kg.engine import Cut, Engine, Job, Reply
 from kg.errors import KgError
-from kg.query import bound_text
+from kg.query import without_unbound
+from kg.vocab import NOT_IN_IRI
 
 JSON = "application/sparql-results+json"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -35,9 +37,23 @@ class PageError(KgError):
 
 
 @cache
-def page_query(name: str) -> str:
-    """The path of a page's query file, ``kg/web/queries/NAME.rq``."""
-    return str(files("kg.web").joinpath("queries", name + ".rq"))
+def page_text(name: str) -> str:
+    """The text of a page's query file, ``kg/web/queries/NAME.rq``."""
+    return files("kg.web").joinpath("queries", name + ".rq").read_text(encoding="utf-8")
+
+
+def term(value: object) -> str:
+    """A parameter as a SPARQL term: an int as an integer, an http(s) string as an IRI (refused when
+    it holds a character IRIs may not), any other string as a string literal."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"not a page query parameter: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if value.startswith(("http://", "https://")):
+        if NOT_IN_IRI.search(value):
+            raise PageError(400, f"not an IRI: {value[:200]!r}")
+        return f"<{value}>"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 def value(binding: Mapping[str, str] | None) -> object:
@@ -94,10 +110,14 @@ class Reader:
         return body
 
     async def select(self, name: str, **params: object) -> list[dict[str, object]]:
-        """The rows of page query ``name`` with ``params`` bound (None values left unbound)."""
-        bound = {key: item for key, item in params.items() if item is not None}
-        text = bound_text(page_query(name), bound)
-        return rows(await anyio.to_thread.run_sync(self._run, text, JSON))
+        """The rows of page query ``name``. A file writes a parameter as ``$name``: bound, it becomes
+        the value's term; unbound (None), it stays a variable, and ``# with name`` blocks go."""
+        given = {key: item for key, item in params.items() if item is not None}
+        text = without_unbound(page_text(name), set(given))
+        for key, item in given.items():
+            written = term(item)
+            text = re.sub(r"\$" + key + r"\b", lambda _match: written, text)
+        return await self.select_text(text)
 
     async def select_text(self, text: str) -> list[dict[str, object]]:
         return rows(await anyio.to_thread.run_sync(self._run, text, JSON))

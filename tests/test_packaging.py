@@ -1,4 +1,4 @@
-"""A built wheel carries the ontology, shapes, queries and lexicons, and a plain install finds them."""
+"""A built wheel carries the ontology, shapes, queries, lexicons and web pages, and a plain install finds them."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ def test_wheel_contains_package_data(wheel):
     # every module of the source tree (a sub-package left out of pyproject's list is missing from the wheel)
     sources = {str(p.relative_to(ROOT)) for p in (ROOT / "kg").rglob("*.py") if "__pycache__" not in p.parts}
     assert sources <= names, sorted(sources - names)
+    # the web pages' templates, stylesheet, scripts and vendored libraries with their licences
+    web = {str(p.relative_to(ROOT)) for folder in ("templates", "static") for p in (ROOT / "kg" / "web" / folder).rglob("*") if p.is_file()}
+    assert {"kg/web/templates/base.html", "kg/web/templates/sparql.html", "kg/web/static/sparql.js",
+            "kg/web/static/vendor/yasgui.min.js", "kg/web/static/vendor/echarts.common.min.js", "kg/web/static/vendor/VERSIONS"} <= web
+    assert web <= names, sorted(web - names)
 
 
 def test_non_editable_install_loads_resources_and_extracts(wheel, tmp_path):

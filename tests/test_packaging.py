@@ -54,3 +54,14 @@ def test_non_editable_install_loads_resources_and_extracts(wheel, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "张店区信访局2013年政府信息公开工作年度报告"]
+
+
+def test_vendored_files_are_the_pinned_ones_with_their_licences():
+    """kg/web/static/vendor/VERSIONS holds the sha256 of each vendored file (tools/vendor_assets.py
+    writes it): a file changed by hand, or one missing, fails; each library keeps its licence."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_assets.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line.split() for line in (ROOT / "kg" / "web" / "static" / "vendor" / "VERSIONS").read_text().splitlines() if not line.startswith("#")]
+    libraries = {row[0] for row in rows}
+    assert libraries == {"echarts", "@zazuko/yasgui"}
+    assert {row[0] for row in rows if row[-1].endswith(".LICENSE")} == libraries

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,7 +34,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}  # a common phone's CSS pixels
 
@@ -57,7 +58,7 @@ needs_browser = pytest.mark.skipif(unavailable() is not None, reason=str(unavail
 class Browsing:
     """One browser tab and what went wrong in it."""
 
-    page: object  # playwright.sync_api.Page (the module is imported only when a browser runs)
+    page: Any  # playwright.sync_api.Page (imported only when a browser runs)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     off_host: list[str] = field(default_factory=list)  # URLs requested of another host (refused)
@@ -66,7 +67,7 @@ class Browsing:
         """The page as a PNG under build/screenshots/, for a person to look at."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def problems(self) -> list[str]:
@@ -83,11 +84,11 @@ def _off_host(url: str) -> bool:
 @contextmanager
 def browsing(phone: bool = False, timeout_ms: float = 15_000) -> Iterator[Browsing]:
     """A fresh Chromium tab (desktop viewport, or a phone's with touch), closed afterwards."""
-    from playwright.sync_api import sync_playwright
-
     reason = unavailable()
     if reason:
         pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         try:

@@ -61,3 +61,16 @@ def test_sparql_page_runs_a_typed_query_offline(built):  # noqa: F811
         page.wait_for_selector(".CodeMirror")
         assert "?typed" not in editor_text(page) and "SELECT" in editor_text(page)
         assert not b.problems(), b.problems()
+
+
+@needs_browser
+def test_the_rig_sees_what_a_page_gets_wrong():
+    """Console errors, uncaught errors and a request to another host (refused, never sent) are
+    caught: without this a broken rig would pass every page."""
+    with browsing(phone=True) as b:
+        b.page.set_content('<img src="https://cdn.example.org/x.png"><script>console.error("told"); null.x;</script>')
+        b.page.wait_for_timeout(200)
+        assert b.off_host == ["https://cdn.example.org/x.png"]
+        assert "told" in b.console_errors and len(b.page_errors) == 1
+        assert b.page.viewport_size == {"width": 390, "height": 844}
+        assert b.screenshot("rig").stat().st_size > 0

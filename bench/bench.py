@@ -296,8 +296,8 @@ class Served:
             self.process.kill()
             self.process.wait()
 
-    def get(self, path: str, accept: str = "text/html") -> tuple[int, int, float]:
-        """Status, body bytes and seconds of one GET (a new connection, as a browser's first visit)."""
+    def get(self, path: str, accept: str = "text/html") -> tuple[int, int, float, str]:
+        """Status, body bytes, seconds and media type of one GET (a new connection, as a browser's first visit)."""
         start = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         try:
@@ -306,7 +306,7 @@ class Served:
             size = len(response.read())
         finally:
             connection.close()
-        return response.status, size, time.perf_counter() - start
+        return response.status, size, time.perf_counter() - start, (response.getheader("Content-Type") or "").split(";")[0].strip()
 
     def select(self, query: str) -> list[dict[str, str]]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
@@ -376,12 +376,15 @@ def page_latency(store: Path, size: int | None = None, requests: int = PAGE_REQU
                 continue
             server.get(paths[0], accept)  # warm-up: the worker's caches, the template's compilation
             runs = [server.get(paths[i % len(paths)], accept) for i in range(requests)]
-            times = [seconds * 1000 for _, _, seconds in runs]
-            statuses = sorted({status for status, _, _ in runs})
+            times = [run[2] * 1000 for run in runs]
+            statuses = sorted({run[0] for run in runs})
+            types = sorted({run[3] for run in runs if run[0] == 200} - {accept})
             p50 = statistics.median(times)
             p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
             line = (f"  {size:>7} reports  page {kind:<24} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
-                    f"({requests} requests, {min(len(paths), requests)} resource{'s' if len(paths) > 1 else ''}, {statistics.median(s for _, s, _ in runs) / 1024:.0f} KiB)")
+                    f"({requests} requests, {min(len(paths), requests)} resource{'s' if len(paths) > 1 else ''}, {statistics.median(run[1] for run in runs) / 1024:.0f} KiB)")
+            if types:  # content negotiation that did not give what was asked
+                line += f"  answered {', '.join(types)} to Accept: {accept}"
             if statuses == [200]:
                 worst = max(worst, p95)
                 line += f"  target <= {TARGET_PAGE_MS:.0f} ms: {verdict(p95 <= TARGET_PAGE_MS)}"

@@ -1,13 +1,15 @@
 """A real browser for the tests of kg serve's pages: Playwright driving the system's Chromium.
 
     from tests.browser import browsing, needs_browser
+    from tests.test_serve import built, serving  # a store from examples/, the real kg serve
 
     @needs_browser
-    def test_page(served):
-        with browsing() as b:                  # browsing(phone=True): a phone's viewport and touch
-            b.page.goto(served.url("/sparql"))
+    def test_page(built):
+        with serving(built) as server, browsing() as b:   # browsing(phone=True): a phone's viewport and touch
+            b.page.goto(f"http://127.0.0.1:{server.port}/sparql")
             ...
             b.screenshot("sparql")            # build/screenshots/sparql.png
+            assert b.fits_width()             # no sideways scrolling (phone=True above for a phone)
             assert not b.problems()           # console errors, page errors, requests off 127.0.0.1
 
 Playwright's own browser download is not used (kg downloads nothing when it runs or is tested):
@@ -69,6 +71,11 @@ class Browsing:
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
+
+    def fits_width(self) -> bool:
+        """The page does not scroll sideways. Measured against the viewport, not window.innerWidth:
+        a phone widens its layout viewport to fit a page that overflows."""
+        return self.page.evaluate("() => document.documentElement.scrollWidth") <= self.page.viewport_size["width"]
 
     def problems(self) -> list[str]:
         """Every console error, uncaught page error and off-host request so far, one line each."""

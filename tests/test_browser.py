@@ -8,6 +8,8 @@ import io
 import re
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.browser import browsing, needs_browser
 from tests.test_serve import built, serving  # noqa: F401 - built is a fixture
 
@@ -21,8 +23,9 @@ def editor_text(page) -> str:
 
 
 @needs_browser
-def test_sparql_page_runs_a_typed_query_offline(built):  # noqa: F811
-    with serving(built, "--timeout", "7") as server, browsing() as b:
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_sparql_page_runs_a_typed_query_offline(built, phone):  # noqa: F811
+    with serving(built, "--timeout", "7") as server, browsing(phone=phone) as b:
         page = b.page
         response = page.goto(f"http://127.0.0.1:{server.port}/sparql")
         assert response is not None and response.status == 200
@@ -42,10 +45,18 @@ def test_sparql_page_runs_a_typed_query_offline(built):  # noqa: F811
         expected = list(csv.reader(io.StringIO(body.decode())))
         assert status == 200 and [h.strip() for h in header if h.strip()] == expected[0] == ["year", "typed"]
         assert [row[-2:] for row in shown] == expected[1:] and len(expected) > 2
-        b.screenshot("sparql")
+
+        # an example runs at a click; its wide result scrolls in its own box, the page never sideways
+        with page.expect_response(lambda r: urlsplit(r.url).path == "/query"):
+            page.locator(".examples button").nth(1).click()
+        page.wait_for_selector(".yasr table.dataTable thead th:has-text('agency')")
+        assert page.locator(".yasr table.dataTable tbody tr").count() > 1
+        assert b.fits_width()
+        b.screenshot("sparql-phone" if phone else "sparql")
 
         # completion works offline: a class after "a", a property, a prefix after PREFIX (the stock
         # completers ask lov.linkeddata.es and prefix.cc: b.off_host would hold them)
+        page.locator(".CodeMirror").click()
         for text in ("SELECT * WHERE { ?s a kg:Rep", "SELECT * WHERE { ?s kg:report"):
             page.keyboard.press("Control+A")
             page.keyboard.insert_text(TYPED.splitlines()[0] + "\n" + text)

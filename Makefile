@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install eval quality bench metrics clean
+.PHONY: run test install browser eval quality bench metrics clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,16 @@ run: $(STAMP)
 	$(BIN)/kg validate build/examples.ttl
 	$(BIN)/kg query applications-per-year --graph build/examples.ttl
 
-test: $(STAMP)  # kg's types first (mypy), then the tests
+# The browser tests' Chromium and CJK fonts, from Debian, where we are root with apt-get;
+# elsewhere those tests skip and say what is missing (tests/browser.py).
+browser:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	  { apt-get update -q -q >/dev/null && apt-get install -y -q -q chromium fonts-noto-cjk >/dev/null; } || \
+	  echo "chromium could not be installed: the browser tests will skip"; fi
+
+test: $(STAMP) browser  # kg's types first (mypy), then the tests
 	$(BIN)/python -m mypy kg
 	$(BIN)/python -m pytest
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """kg's benchmark: prints its figures and each target's PASS/FAIL (never a unit test).
 
-usage: bench.py [--sizes 1000,20000] [--reports N] [--jobs 2] [--quick] [--keep DIR] [--latency STORE]
+usage: bench.py [--sizes 1000,20000] [--reports N] [--jobs 2] [--quick] [--keep DIR] [--latency STORE] [--pages STORE]
 
 On a synthetic province written from the real reports (bench/synth.py) it measures:
 - extraction throughput per core (reports per CPU-second of one process, after warm-up)
@@ -10,11 +10,13 @@ On a synthetic province written from the real reports (bench/synth.py) it measur
   and end to end, store size on disk, median and 95th-percentile latency of every shipped
   query at each size, the re-run after 1% of the reports changed as a ratio to the full
   build, and the peak RSS of a build (kg build in a subprocess: the build process from
-  getrusage, RSS and PSS of the whole process tree sampled with psutil).
+  getrusage, RSS and PSS of the whole process tree sampled with psutil);
+- the web pages of ``kg serve`` on each store (``--pages STORE`` alone on an existing store):
+  p50 and p95 of every kind of page over HTTP, on resources picked with SPARQL.
 
 Targets (2-core machine): text extraction >= 50 reports/s per core; every shipped query
 <= 1 s at 20,000 reports; re-run with 1% changed <= 5% of the full build; peak RSS of a
-20,000-report build <= 1 GiB. ``--reports`` sets the size of the incremental and memory
+20,000-report build <= 1 GiB; every kind of page <= 300 ms p95. ``--reports`` sets the size of the incremental and memory
 cases (default: 20,000, or the largest of --sizes below it). ``--quick`` is a smoke run on
 tiny sizes. Everything is written under a temporary directory (or --keep DIR), never the
 repository. The machine's load average is printed: other work on it lowers the figures.
@@ -23,6 +25,9 @@ repository. The machine's load average is printed: other work on it lowers the f
 from __future__ import annotations
 
 import argparse
+import csv
+import http.client
+import io
 import os
 import re
 import resource
@@ -31,9 +36,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import socket
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +54,7 @@ TARGET_TEXT_PER_CORE = 50.0
 TARGET_QUERY_S = 1.0
 TARGET_INCREMENTAL = 0.05
 TARGET_RSS = GIB
+TARGET_PAGE_MS = 300.0
 
 
 def verdict(ok: bool) -> str:
@@ -238,6 +246,154 @@ def query_latency(store: Path, size: int, repeat: int, skip: frozenset[str] = fr
     say(f"  {size:>7} reports  slowest question p95 {worst * 1000:.1f} ms" + (f"  {verdict(worst <= TARGET_QUERY_S)}" if size == 20000 else ""))
 
 
+# ----------------------------------------------------------------------------- web pages
+
+PAGE_REQUESTS = 20  # per kind of page, after one warm-up request
+TURTLE, JSON_LD = "text/turtle", "application/ld+json"
+PREFIXES = """PREFIX kg: <https://w3id.org/govinfo-kg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <https://schema.org/>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+"""
+# a spread over the store rather than its first rows: ordered by a hash of the IRI
+AGENCIES = "SELECT ?x ?label WHERE { ?x a org:FormalOrganization ; dcterms:identifier ?id ; skos:prefLabel ?label } ORDER BY MD5(STR(?x)) LIMIT 20"
+REPORTS = "SELECT ?x ?year WHERE { ?x a schema:Report ; kg:reportYear ?year } ORDER BY MD5(STR(?x)) LIMIT 20"
+REGIONS = 'SELECT ?x ?label ?code WHERE { ?x kg:divisionLevel "LEVEL" ; skos:prefLabel ?label ; skos:notation ?code } ORDER BY MD5(STR(?x)) LIMIT 10'
+OBSERVATIONS = """SELECT ?x WHERE { VALUES ?r { REPORTS } ?slice kg:sourceReport ?r . kg:disclosureStats qb:slice ?slice .
+  ?slice qb:observation ?x . FILTER(REGEX(STR(?x), "/obs/[^/]+$")) }"""
+
+
+class Served:
+    """``kg serve --store STORE`` on a free port of 127.0.0.1 while in a ``with`` block."""
+
+    def __init__(self, store: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen([*KG, "serve", "--store", str(store), "--port", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def __enter__(self) -> Served:
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kg serve exited {self.process.returncode}: {self.process.communicate()[1].strip()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("kg serve did not listen within 60 s") from None
+                time.sleep(0.1)
+
+    def __exit__(self, *_exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def get(self, path: str, accept: str = "text/html") -> tuple[int, int, float, str]:
+        """Status, body bytes, seconds and media type of one GET (a new connection, as a browser's first visit)."""
+        start = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            connection.request("GET", path, headers={"Accept": accept})
+            response = connection.getresponse()
+            size = len(response.read())
+        finally:
+            connection.close()
+        return response.status, size, time.perf_counter() - start, (response.getheader("Content-Type") or "").split(";")[0].strip()
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        try:
+            connection.request("GET", "/query?" + urlencode({"query": PREFIXES + query}), headers={"Accept": "text/csv"})
+            response = connection.getresponse()
+            body = response.read().decode("utf-8")
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise RuntimeError(f"/query answered {response.status}: {body.strip()[:200]}")
+        return list(csv.DictReader(io.StringIO(body)))
+
+
+def path_of(iri: str) -> str:
+    """A resource's page: its IRI's path on this server (https://w3id.org/govinfo-kg/id/… at /govinfo-kg/id/…)."""
+    return quote(urlsplit(iri).path, safe="/")
+
+
+def page_kinds(server: Served) -> list[tuple[str, list[str], str]]:
+    """(kind, paths to cycle through, Accept) of every kind of page, on resources picked with SPARQL."""
+    agencies, reports = server.select(AGENCIES), server.select(REPORTS)
+    regions = {level: server.select(REGIONS.replace("LEVEL", level)) for level in ("province", "city", "county")}
+    values = " ".join(f"<{r['x']}>" for r in reports)
+    observations: dict[str, str] = {}
+    for row in server.select(OBSERVATIONS.replace("REPORTS", values)) if reports else []:
+        observations.setdefault(row["x"].split("/obs/")[0], row["x"])  # one per report
+    names = [r["label"] for r in agencies] + [r["label"] for level in regions.values() for r in level]
+    years = sorted({r["year"] for r in reports})
+    kinds = [
+        ("overview /", ["/"], "text/html"),
+        ("search", ["/search?" + urlencode({"q": n}) for n in names], "text/html"),
+        *((f"region ({level})", [path_of(r["x"]) for r in rows], "text/html") for level, rows in regions.items()),
+        ("agency", [path_of(r["x"]) for r in agencies], "text/html"),
+        ("report", [path_of(r["x"]) for r in reports], "text/html"),
+        ("observation (evidence)", [path_of(x) for x in observations.values()], "text/html"),
+        ("checks", ["/checks"] + ["/checks?" + urlencode({"region": r["code"]}) for r in regions["city"]]
+         + ["/checks?" + urlencode({"year": y}) for y in years], "text/html"),
+        ("query form result", ["/queries/applications-per-year"], "text/html"),
+        ("sparql page", ["/sparql"], "text/html"),
+        ("catalog", ["/catalog"], "text/html"),
+        ("void", ["/.well-known/void"], TURTLE),
+        ("agency as Turtle", [path_of(r["x"]) for r in agencies], TURTLE),
+        ("agency as JSON-LD", [path_of(r["x"]) for r in agencies], JSON_LD),
+        ("report as Turtle", [path_of(r["x"]) for r in reports], TURTLE),
+        ("report as JSON-LD", [path_of(r["x"]) for r in reports], JSON_LD),
+    ]
+    return [(kind, paths, accept) for kind, paths, accept in kinds]
+
+
+def page_latency(store: Path, size: int | None = None, requests: int = PAGE_REQUESTS) -> None:
+    """p50 and p95 of every kind of page of ``kg serve`` on STORE; a page not served (yet) shows its status."""
+    say(f"== web pages: kg serve --store {store} (read-only, 2 workers); {requests} requests of each kind after a warm-up, "
+        f"load average {os.getloadavg()[0]:.2f}")
+    with Served(store) as server:
+        try:
+            if size is None:
+                size = int(server.select("SELECT (COUNT(?r) AS ?n) WHERE { ?r a schema:Report }")[0]["n"])
+            kinds = page_kinds(server)
+        except RuntimeError as error:
+            say(f"  {size:>7} reports  pages: no resources picked ({error})")
+            return
+        worst = 0.0
+        for kind, paths, accept in kinds:
+            if not paths:
+                say(f"  {size:>7} reports  page {kind:<24} no resource of this kind in the store")
+                continue
+            server.get(paths[0], accept)  # warm-up: the worker's caches, the template's compilation
+            runs = [server.get(paths[i % len(paths)], accept) for i in range(requests)]
+            times = [run[2] * 1000 for run in runs]
+            statuses = sorted({run[0] for run in runs})
+            types = sorted({run[3] for run in runs if run[0] == 200} - {accept})
+            p50 = statistics.median(times)
+            p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+            line = (f"  {size:>7} reports  page {kind:<24} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+                    f"({requests} requests, {min(len(paths), requests)} resource{'s' if len(paths) > 1 else ''}, {statistics.median(run[1] for run in runs) / 1024:.0f} KiB)")
+            if types:  # content negotiation that did not give what was asked
+                line += f"  answered {', '.join(types)} to Accept: {accept}"
+            if statuses == [200]:
+                worst = max(worst, p95)
+                line += f"  target <= {TARGET_PAGE_MS:.0f} ms: {verdict(p95 <= TARGET_PAGE_MS)}"
+            else:
+                line += "  status " + ", ".join(f"{s} x{sum(1 for r in runs if r[0] == s)}" for s in statuses) + " (not held to the target)"
+            say(line)
+        say(f"  {size:>7} reports  slowest page p95 {worst:.1f} ms (pages answered 200)  {verdict(worst <= TARGET_PAGE_MS)}")
+
+
 def bench_store(work: Path, sizes: list[int], incremental: int, jobs: int, load_n: int, repeat: int) -> None:
     say("== store (kg build --store)")
     files = synth.generate(work / "load-corpus", load_n, "text")
@@ -268,6 +424,7 @@ def bench_store(work: Path, sizes: list[int], incremental: int, jobs: int, load_
                 f"  target <= 5%: {verdict(ratio <= TARGET_INCREMENTAL)}  ({again['line']})")
         if size in sizes:
             query_latency(store, size, repeat)
+            page_latency(store, size)
         say(f"  (size {size}: {time.perf_counter() - started:.0f} s spent)")
         shutil.rmtree(corpus, ignore_errors=True)
 
@@ -281,6 +438,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="work in this directory and keep it")
     parser.add_argument("--latency", type=Path, default=None, metavar="STORE",
                         help="only time the shipped queries on this existing store (e.g. one a --keep run left)")
+    parser.add_argument("--pages", type=Path, default=None, metavar="STORE",
+                        help="only time kg serve's web pages on this existing store (served read-only)")
     parser.add_argument("--skip", default="", metavar="QUERIES",
                         help="with --latency: queries not to time without parameters (comma-separated names), e.g. figure-evidence")
     args = parser.parse_args()
@@ -290,6 +449,9 @@ def main() -> int:
         with open_store(args.latency) as db:
             size = len(db.report_graphs())
         query_latency(args.latency, size, 7, frozenset(n.strip() for n in args.skip.split(",") if n.strip()))
+        return 0
+    if args.pages is not None:
+        page_latency(args.pages)  # the store only served (read-only), never opened here
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     incremental = args.reports or (20000 if 20000 in sizes or max(sizes) > 20000 else max(sizes))

@@ -1,4 +1,4 @@
-"""A built wheel carries the ontology, shapes, queries and lexicons, and a plain install finds them."""
+"""A built wheel carries the ontology, shapes, queries, lexicons and web pages, and a plain install finds them."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ def test_wheel_contains_package_data(wheel):
     # every module of the source tree (a sub-package left out of pyproject's list is missing from the wheel)
     sources = {str(p.relative_to(ROOT)) for p in (ROOT / "kg").rglob("*.py") if "__pycache__" not in p.parts}
     assert sources <= names, sorted(sources - names)
+    # the web pages' templates, stylesheet, scripts and vendored libraries with their licences
+    web = {str(p.relative_to(ROOT)) for folder in ("templates", "static") for p in (ROOT / "kg" / "web" / folder).rglob("*") if p.is_file()}
+    assert {"kg/web/templates/base.html", "kg/web/templates/sparql.html", "kg/web/static/sparql.js",
+            "kg/web/static/vendor/yasgui.min.js", "kg/web/static/vendor/echarts.common.min.js", "kg/web/static/vendor/VERSIONS"} <= web
+    assert web <= names, sorted(web - names)
 
 
 def test_non_editable_install_loads_resources_and_extracts(wheel, tmp_path):
@@ -49,3 +54,14 @@ def test_non_editable_install_loads_resources_and_extracts(wheel, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "张店区信访局2013年政府信息公开工作年度报告"]
+
+
+def test_vendored_files_are_the_pinned_ones_with_their_licences():
+    """kg/web/static/vendor/VERSIONS holds the sha256 of each vendored file (tools/vendor_assets.py
+    writes it): a file changed by hand, or one missing, fails; each library keeps its licence."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_assets.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line.split() for line in (ROOT / "kg" / "web" / "static" / "vendor" / "VERSIONS").read_text().splitlines() if not line.startswith("#")]
+    libraries = {row[0] for row in rows}
+    assert libraries == {"echarts", "@zazuko/yasgui"}
+    assert {row[0] for row in rows if row[-1].endswith(".LICENSE")} == libraries

@@ -100,7 +100,7 @@ class Site:
         self.templates = Environment(loader=PackageLoader("kg.web", "templates"), autoescape=select_autoescape(default=True),
                                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
         self.templates.globals.update(static=lambda name: f"/static/{name}", home="/", link=self.link, local=local,
-                                      number=number, seconds=engine.seconds, format_label=self.format_label,
+                                      number=number, seconds=f"{engine.seconds:g}", format_label=self.format_label,
                                       kind_label=lambda iri: KIND_LABELS.get(local(iri), local(iri)),
                                       level_label=lambda level: LEVEL_LABELS.get(str(level), str(level or "")))
 

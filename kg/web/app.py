@@ -259,6 +259,8 @@ class Site:
         tables = None
         if edition:
             tables = {"表二": layout.table2(edition), "表三": layout.table3(), "表四": layout.table4()}
+            placed = {cell.metric for _, rows in tables.values() for row in rows for cell in row.cells if cell}
+            record = [f for f in record if f["key"] not in placed]  # the text's figures beside the tables
         return self.render("report.html", title=head["title"] or head["printed"] or "年度报告", iri=iri, head=head,
                            tables=tables, cells=table_cells, record=sorted(record, key=lambda f: f["key"]),
                            text_figures=text_figures, failures=_failures(failures), compared=compared,
@@ -270,7 +272,7 @@ class Site:
         if not rows:
             raise HTTPException(404, f"no figure {iri} in this store")
         f = rows[0]
-        context = await anyio.to_thread.run_sync(source_window, f["path"], f["sha256"], f["start"], f["end"],
+        context = await anyio.to_thread.run_sync(source_window, f["path"], f["sha256"], f["quote"], f["start"], f["end"],
                                                  f["value_start"], f["value_end"])
         return self.render("figure.html", title=f"{f['metric_label'] or local(f['metric'])} = {number(f['value'])}", iri=iri,
                            f=f, source=context, page=str(f["page"] or "").removeprefix("page="))
@@ -331,6 +333,8 @@ class Site:
         iri = self.base + rest
         if not rest or NOT_IN_IRI.search(iri):
             raise HTTPException(404, "no such resource")
+        if re.fullmatch(r"file/[0-9a-f]{64}", rest) and "download" in request.query_params:
+            return await self.download(iri)
         media = negotiate(request)
         if media is not None:
             return await self.rdf(iri, rest, media)
@@ -342,8 +346,6 @@ class Site:
             return await self.report(iri)
         if FIGURE_PATH.fullmatch(rest):
             return await self.figure(iri)
-        if re.fullmatch(r"file/[0-9a-f]{64}", rest) and "download" in request.query_params:
-            return await self.download(iri)
         return await self.thing(iri, rest)
 
     async def thing(self, iri: str, rest: str) -> Response:
@@ -399,16 +401,18 @@ class Site:
         ]
 
     def error_page(self, request: Request, status: int, message: str) -> Response:
-        if negotiate(request, html_default=True) is None:
+        """An error as a page for a browser (one that asks for HTML first), as a line of text otherwise."""
+        accepted = _accept(request.headers.get("accept", ""))
+        if accepted and accepted[0] in HTML_TYPES:
             return self.render("error.html", status, title=f"{status}", code=status, message=message)
         return Response(message + "\n", status, media_type="text/plain; charset=utf-8")
 
 
-def negotiate(request: Request, html_default: bool = False) -> str | None:
+def negotiate(request: Request) -> str | None:
     """The RDF media type a request asks for (``?format=`` first, then ``Accept``), or None for HTML.
 
     A browser names text/html; a client that takes anything (``*/*``) or says nothing is taken
-    for a machine and gets Turtle, except for error pages (``html_default``)."""
+    for a machine and gets Turtle."""
     fmt = request.query_params.get("format")
     if fmt in RDF_FORMATS:
         return RDF_FORMATS[fmt]
@@ -423,7 +427,7 @@ def negotiate(request: Request, html_default: bool = False) -> str | None:
             return "application/ld+json"
         if media == "*/*":
             break
-    return None if html_default else "text/turtle"
+    return "text/turtle"
 
 
 def _accept(header: str) -> list[str]:
@@ -492,32 +496,35 @@ def _same_file(path: str, sha256: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _document_text(path: str, sha256: str) -> str | None:
-    """The text kg read from a report file (what evidence offsets count in), if the file is still as it was."""
+def _texts(path: str, sha256: str) -> tuple[str, ...]:
+    """The texts kg read from a report file, if the file is still as it was: the document's
+    (normalised) text, then the text as the reader printed it (a table row's offsets count in it)."""
     from kg.document import build_document
     from kg.readers import read_source
 
     try:
         source = read_source(path)
     except (KgError, OSError, ValueError):
-        return None
+        return ()
     if source.sha256 != sha256:
-        return None
-    return build_document(source).text
+        return ()
+    return build_document(source).text, source.text
 
 
-def source_window(path: object, sha256: object, start: object, end: object, value_start: object, value_end: object) -> dict | None:
-    """The source text around a sentence, split so the page can mark the sentence and the value in it."""
+def source_window(path: object, sha256: object, quote: object, start: object, end: object, value_start: object,
+                  value_end: object) -> dict | None:
+    """The source text around a sentence, split so the page can mark the sentence and the value in it;
+    None when the file is gone or changed, or the sentence is not where the evidence says."""
     if not path or not sha256 or not isinstance(start, int) or not isinstance(end, int):
         return None
-    text = _document_text(str(path), str(sha256))
-    if text is None or end > len(text):
+    text = next((t for t in _texts(str(path), str(sha256)) if t[start:end] == quote), None)
+    if text is None:
         return None
     lo, hi = max(0, start - TEXT_WINDOW), min(len(text), end + TEXT_WINDOW)
     vs = value_start if isinstance(value_start, int) and start <= value_start <= end else None
     ve = value_end if isinstance(value_end, int) and vs is not None and vs <= value_end <= end else None
-    if vs is not None and ve is None:
-        match = re.match(r"[0-9０-９.,，]+", text[vs:end])
+    if vs is not None and ve is None:  # not stored when it is the start plus the printed integer's length
+        match = re.match(r"[0-9]+", text[vs:end])
         ve = vs + len(match.group(0)) if match else vs
     parts = {"before": text[lo:start], "after": text[end:hi], "cut_before": lo > 0, "cut_after": hi < len(text)}
     if vs is not None and ve is not None:

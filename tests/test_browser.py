@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser import browsing, needs_browser
 from tests.test_serve import built, serving  # noqa: F401 - built is a fixture
+from tests.test_web import built as web_store, corpus  # noqa: F401 - fixtures: examples, two PDFs, HTML in a report
 
 # a query the example queries do not hold, so that its rows can only come from what was typed
 TYPED = """PREFIX kg: <https://w3id.org/govinfo-kg/ontology#>
@@ -85,3 +86,61 @@ def test_the_rig_sees_what_a_page_gets_wrong():
         assert "told" in b.console_errors and len(b.page_errors) == 1
         assert b.page.viewport_size == {"width": 390, "height": 844}
         assert b.screenshot("rig").stat().st_size > 0
+
+
+WALK = """PREFIX kg: <https://w3id.org/govinfo-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?province ?city ?county ?agency ?report WHERE {
+  ?report dcterms:conformsTo kg:Template2021 ; dcterms:publisher ?agency ; dcterms:spatial ?county .
+  ?county skos:broader ?city . ?city skos:broader ?province .
+} ORDER BY DESC(?report) LIMIT 1"""
+
+
+@needs_browser
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_reader_walks_from_the_overview_to_a_figures_evidence(web_store, phone):  # noqa: F811
+    """Overview → province → city → county → agency → report → one figure's sentence in the source
+    text, by clicking the links a reader would; no console error, nothing fetched off 127.0.0.1."""
+    suffix = "-phone" if phone else ""
+    with serving(web_store) as server, browsing(phone=phone) as b:
+        status, body = server.query(WALK)
+        assert status == 200
+        steps = [urlsplit(iri).path for iri in list(csv.reader(io.StringIO(body.decode())))[1]]
+        page = b.page
+
+        def follow(path: str) -> None:
+            page.locator(f'a[href="{path}"]').first.click()
+            page.wait_for_url(f"**{path}")
+            page.wait_for_selector("h1")
+
+        assert page.goto(f"http://127.0.0.1:{server.port}/").status == 200
+        assert page.locator(".tile b").first.inner_text().isdigit()
+        page.wait_for_selector(".chart svg")  # ECharts drew the reports per year
+        b.screenshot("overview" + suffix)
+
+        for path in steps[:3]:  # province, city, county
+            follow(path)
+        page.wait_for_selector(".chart svg")
+        assert page.locator("table.grid td.yes").count() > 0
+        b.screenshot("region" + suffix)
+
+        follow(steps[3])  # the agency: its figures over the years, failed checks, contacts
+        page.wait_for_selector(".chart svg")
+        b.screenshot("agency" + suffix)
+
+        follow(steps[4])  # its report: the template's tables
+        assert page.locator("h2:has-text('表三')").count() == 1
+        b.screenshot("report" + suffix)
+
+        cell = page.locator("h2:has-text('表三') + .table-wrap td.num a").first
+        value = cell.inner_text()
+        cell.click()
+        page.wait_for_selector("mark#sentence")
+        assert "/obs/" in page.url
+        assert page.locator("h1 .value").inner_text().endswith(value)
+        assert page.locator("mark#sentence strong.value-mark").inner_text().strip() == value
+        assert page.locator("mark#sentence").is_visible()  # scrolled to the sentence
+        b.screenshot("figure" + suffix, full_page=False)
+        assert b.fits_width(), "no page scrolls sideways"
+        assert not b.problems()

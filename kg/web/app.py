@@ -127,6 +127,24 @@ class Site:
     async def select(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return await self.reader.select(name, **params)
 
+    async def together(self, *queries: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Several page queries at once (each on a free worker), their rows in the order asked."""
+        answers: list[list[dict[str, Any]]] = [[] for _ in queries]
+        failed: list[Exception] = []
+
+        async def run(i: int, name: str, params: dict[str, Any]) -> None:
+            try:
+                answers[i] = await self.select(name, **params)
+            except Exception as error:  # raised below as itself, not in an exception group
+                failed.append(error)
+
+        async with anyio.create_task_group() as group:
+            for i, (name, params) in enumerate(queries):
+                group.start_soon(run, i, name, params)
+        if failed:
+            raise failed[0]
+        return answers
+
     async def cached(self, key: tuple, make: Callable[[], Awaitable[Any]]) -> Any:
         """What ``make`` returns, kept while the store cannot change (read-only serving)."""
         if self.writable:
@@ -189,35 +207,35 @@ class Site:
         info = await self.select("region", region=iri)
         if not info:
             raise HTTPException(404, f"no division {iri} in this store")
-        divisions = await self.select("region-divisions", region=iri)
-        agencies = await self.select("region-agencies", region=iri)
-        reports = await self.select("region-reports", region=iri)
-        years = await self.select("region-years", region=iri)
+        divisions, division_years, agencies, reports, years = await self.together(
+            *(("region-" + part, {"region": iri}) for part in ("divisions", "division-years", "agencies", "reports", "years")))
         above = sorted({(r["above"], r["above_name"], r["above_level"]) for r in info if r["above"]},
                        key=lambda a: ["province", "city", "county"].index(a[2]) if a[2] in ("province", "city", "county") else 9)
-        grid_years = sorted({r["year"] for r in reports if r["year"] is not None})
+        grid_years = sorted({r["year"] for r in reports + division_years if r["year"] is not None})
+        under: dict[str, dict[int, int]] = defaultdict(dict)
+        for r in division_years:
+            under[r["division"]][r["year"]] = r["reports"]
         published: dict[str, dict[int, str]] = defaultdict(dict)
         for r in reports:
             published[r["agency"]][r["year"]] = r["report"]
         rows: dict[str, dict] = {}
         for a in agencies:
             rows.setdefault(a["agency"], a)
-        grid = sorted(rows.values(), key=lambda a: (a["place"] != iri, str(a["name"])))
+        grid = sorted(rows.values(), key=lambda a: str(a["name"]))
         chart = {"kind": "line", "x": [str(r["year"]) for r in years], "series": [
             {"name": "收到申请", "values": [r["applications_received"] for r in years]},
             {"name": "行政复议", "values": [r["reconsideration_total"] for r in years]},
             {"name": "行政诉讼", "values": [r["litigation_total"] for r in years]},
         ]}
         return self.render("region.html", title=info[0]["name"], iri=iri, info=info[0], above=above, divisions=divisions,
-                           grid=grid[:1000], grid_more=len(grid) > 1000, grid_years=grid_years, published=published,
+                           grid=grid, grid_years=grid_years, published=published, under=under,
                            years=years, chart=chart)
 
     async def agency(self, iri: str) -> Response:
         info = await self.select("agency", agency=iri)
         if not info:
             raise HTTPException(404, f"no agency {iri} in this store")
-        reports = await self.select("agency-reports", agency=iri)
-        contacts = await self.select("contacts", agency=iri)
+        reports, contacts = await self.together(("agency-reports", {"agency": iri}), ("contacts", {"agency": iri}))
         failures = []
         for report in reports:
             if report["failures"]:
@@ -229,10 +247,14 @@ class Site:
             if r["above"] and (r["above"], r["above_name"]) not in above:
                 above.append((r["above"], r["above_name"]))
         above.sort(key=lambda a: str(a[0]))
-        chart = {"kind": "line", "x": [str(r["year"]) for r in reports], "series": [
-            {"name": label, "values": [r[key] for r in reports]} for key, label in MAIN_FIGURES]}
+        years = [str(r["year"]) for r in reports]
+        charts = [  # requests and appeals in one, the proactive total (hundreds of times larger) in another
+            {"kind": "line", "x": years, "series": [{"name": label, "values": [r[key] for r in reports]}
+                                                    for key, label in MAIN_FIGURES if key != "proactive_total"]},
+            {"kind": "bar", "x": years, "series": [{"name": "主动公开", "values": [r["proactive_total"] for r in reports]}]},
+        ]
         return self.render("agency.html", title=first["name"], iri=iri, info=first, names=sorted(names), above=above,
-                           reports=reports, figures=MAIN_FIGURES, chart=chart, failures=_failures(failures),
+                           reports=reports, figures=MAIN_FIGURES, charts=charts, failures=_failures(failures),
                            contacts=_contacts(contacts), contact_labels=CONTACT_LABELS)
 
     async def report(self, iri: str) -> Response:
@@ -240,9 +262,8 @@ class Site:
         if not info:
             raise HTTPException(404, f"no report {iri} in this store")
         head = info[0]
-        figures = await self.select("report-figures", report=iri)
-        failures = await self.select("report-failures", report=iri)
-        contacts = await self.select("contacts", report=iri)
+        figures, failures, contacts = await self.together(
+            ("report-figures", {"report": iri}), ("report-failures", {"report": iri}), ("contacts", {"report": iri}))
         table_cells: dict[tuple[str, str | None], dict] = {}
         text_figures, record = [], []
         for f in figures:
@@ -292,6 +313,7 @@ class Site:
                 "year": int(year) if year else None}
         key = ("checks", check, region, year)
         rows = await self.cached(key, lambda: self.select("checks", **args))
+        rows = sorted(rows, key=lambda r: (str(r["agency_name"] or ""), r["year"] or 0, str(r["where"])))
         kinds = await self.cached(("overview-checks",), lambda: self.select("overview-checks"))
         return self.render("checks.html", title="核查：未通过的一致性检查", rows=rows, kinds=kinds, check=check or "",
                            region=region or "", year=year or "", limited=len(rows) >= 500)

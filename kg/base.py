@@ -16,9 +16,9 @@ import re
 from urllib.parse import urlsplit
 
 from kg.errors import KgError
-from kg.vocab import BASE, INSTANCES, NOT_IN_IRI
+from kg.vocab import BASE, KGID, NOT_IN_IRI
 
-DEFAULT = INSTANCES
+DEFAULT = str(KGID)
 
 
 def check(url: str, shown: str = "--base-iri") -> str:

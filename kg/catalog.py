@@ -15,13 +15,13 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from kg.base import DEFAULT, from_default
 from kg.store import DATASET, ONTOLOGY, SHARED, VOID_GRAPH, ReportStore
 from kg.vocab import (
-    DCAT, DQV, IANA, KG, OA, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, VCARD, VOID, bind_prefixes,
+    DCAT, DQV, IANA, KG, OA, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, VCARD, bind_prefixes,
 )
 
 Triple = tuple[Node, Node, Node]

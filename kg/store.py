@@ -30,12 +30,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, VOID
 
 from kg.base import DEFAULT, from_default, rebase, to_default
 from kg.errors import KgError, first_line
 from kg.manifest import Entry
-from kg.vocab import DCAT, KG, KGID, ONTOLOGY, VOID
+from kg.vocab import DCAT, KG, KGID, ONTOLOGY
 
 SHARED = str(KGID["graph/shared"])
 LINKS = str(KGID["graph/series-links"])

@@ -82,13 +82,12 @@ class KG(DefinedNamespace):
     recordMetric: URIRef
 
 
-INSTANCES = BASE + "id/"  # where instances are minted by default (kg.base: a store may hold them under another base)
-KGID = Namespace(INSTANCES)
+KGID = Namespace(BASE + "id/")
 KGM = Namespace(BASE + "code/metric/")
 KGP = Namespace(BASE + "code/platform/")
 KGU = Namespace(BASE + "code/unit/")
 KGA = Namespace(BASE + "code/applicant/")
-REGION = Namespace(INSTANCES + "region/")  # GB/T 2260 divisions (kgid:region/320813)
+REGION = Namespace(BASE + "id/region/")  # GB/T 2260 divisions (kgid:region/320813)
 KGR = Namespace(BASE + "record/")  # a report's record figures as direct properties (kgr:applications_received)
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT lacks DCAT 3 (DatasetSeries, inSeries, prev...)
@@ -100,7 +99,6 @@ SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 SCHEMA = Namespace("https://schema.org/")
 YEAR = Namespace("http://reference.data.gov.uk/id/year/")
-VOID = Namespace("http://rdfs.org/ns/void#")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
 RFC3778 = URIRef("http://tools.ietf.org/rfc/rfc3778")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from kg.atomic import write_text
@@ -31,7 +31,7 @@ from kg.manifest import Entry, Plan, plan
 from kg.model import ReportFacts
 from kg.resources import mapping_id
 from kg.store import _PREFIX_DECLS, DATASET, LINKS, ONTOLOGY, SHARED, SPECIAL, VOID_GRAPH, ReportStore, StoreError, recorded_base
-from kg.vocab import DCAT, NOT_IN_IRI, VOID, bind_prefixes
+from kg.vocab import DCAT, NOT_IN_IRI, bind_prefixes
 
 # N-Triples text per update in a batch (about 5 standard-template reports). Oxigraph holds an
 # update's parsed text and its transaction in memory: 8 MB batches took 100 MiB more than 2 MB

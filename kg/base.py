@@ -39,6 +39,14 @@ def check(url: str, shown: str = "--base-iri") -> str:
     return url
 
 
+def check_url(url: str, shown: str) -> str:
+    """``url`` if it is an absolute http(s) IRI (a --endpoint, a --dump); else a :class:`KgError` naming ``shown``."""
+    parts = urlsplit(url)
+    if NOT_IN_IRI.search(url) or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise KgError(shown, f"{url!r} is not an absolute http(s) IRI (no spaces, <, >, quotes or braces)")
+    return url
+
+
 def rebase(text: str, base: str) -> str:
     """SPARQL, N-Triples or Turtle text with the default instance namespace swapped for ``base``:
     in IRIs (``<https://w3id.org/govinfo-kg/id/...>``) and at the start of strings

@@ -11,6 +11,8 @@ says which terms are used and how each figure is counted.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime, timezone
 
 import pyoxigraph as ox
@@ -21,7 +23,7 @@ from rdflib.term import Node
 from kg.base import DEFAULT, from_default
 from kg.store import DATASET, ONTOLOGY, SHARED, VOID_GRAPH, ReportStore
 from kg.vocab import (
-    DCAT, DQV, IANA, KG, OA, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, VCARD, bind_prefixes,
+    DCAT, DQV, IANA, KG, OA, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, VCARD, PREFIXES, bind_prefixes,
 )
 
 Triple = tuple[Node, Node, Node]
@@ -56,11 +58,15 @@ def _count(store: ReportStore, where: str, what: str = "*") -> int:
     return int(rows[0][0].value) if rows else 0
 
 
+_NAMESPACES = sorted(((prefix, str(ns)) for prefix, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
+
+
 def _partition(cls: str) -> URIRef:
-    local = cls.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
-    namespace = next((ns for ns in VOCABULARIES if cls.startswith(ns)), cls[: len(cls) - len(local)])
-    prefix = namespace.rstrip("/#").rsplit("/", 1)[-1].lower()
-    return URIRef(f"{DATASET}/class/{prefix}-{local}")
+    """The class partition of a class: ``kgid:dataset/class/org-FormalOrganization`` (kg's prefix, else a digest)."""
+    for prefix, namespace in _NAMESPACES:
+        if cls.startswith(namespace) and re.fullmatch(r"[A-Za-z][\w-]*", cls[len(namespace):]):
+            return URIRef(f"{DATASET}/class/{prefix}-{cls[len(namespace):]}")
+    return URIRef(f"{DATASET}/class/{hashlib.sha256(cls.encode('utf-8')).hexdigest()[:16]}")
 
 
 def statistics(store: ReportStore, triples: int) -> list[Triple]:
@@ -160,6 +166,8 @@ def describe(
         return URIRef(from_default(iri, base))
 
     graph = bind_prefixes(Graph(bind_namespaces="none"))
+    graph.bind("kgid", base, override=True, replace=True)  # the store's instances
+    graph.bind("region", base + "region/", override=True, replace=True)
     graph.bind("void", str(VOID))
     graph.bind("foaf", str(FOAF))
     stats = stored_statistics(db, base)
@@ -209,6 +217,8 @@ def describe(
         add((distribution, DCAT.downloadURL, URIRef(dump)))
         add((distribution, DCAT.accessURL, URIRef(dump)))
         add((dataset, VOID.dataDump, URIRef(dump)))
+    elif endpoint:  # DCAT-AP requires an access URL: the service the data can be had from
+        add((distribution, DCAT.accessURL, URIRef(endpoint)))
     if endpoint:
         service = mint(DEFAULT + "service/sparql")
         add((service, RDF.type, DCAT.DataService))
@@ -219,7 +229,6 @@ def describe(
         add((catalog, DCAT.service, service))
         add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
         add((distribution, DCAT.accessService, service))
-        add((distribution, DCAT.accessURL, URIRef(endpoint)))
     return graph
 
 

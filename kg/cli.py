@@ -558,6 +558,53 @@ def export(
     typer.echo(f"wrote {output}: {reports} reports ({chosen})")
 
 
+class CatalogFormat(str, Enum):
+    turtle = "turtle"
+    jsonld = "jsonld"
+    ntriples = "ntriples"
+
+
+@app.command()
+def catalog(
+    store: StoreDir,
+    endpoint: Annotated[Optional[str], typer.Option("--endpoint", metavar="URL", show_default=False,
+                        help="The store's public SPARQL endpoint (a dcat:DataService, void:sparqlEndpoint).")] = None,
+    dump: Annotated[Optional[str], typer.Option("--dump", metavar="URL", show_default=False,
+                    help="Where an N-Quads dump of the store can be downloaded (dcat:downloadURL, void:dataDump).")] = None,
+    publisher: Annotated[Optional[str], typer.Option("--publisher", metavar="IRI|NAME", show_default=False,
+                         help="Who publishes the catalogue: an IRI, or a name.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
+    fmt: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Output format.")] = CatalogFormat.turtle,
+) -> None:
+    """Describe a store for data catalogues and crawlers: DCAT 3 and VoID (docs/linked-data.md).
+
+    A dcat:Catalog with the whole graph as a dcat:Dataset and void:Dataset (its years, the
+    provinces it covers, an N-Quads distribution, triples, classes and entities counted by the
+    last kg build --store), and, with --endpoint, the SPARQL endpoint as a dcat:DataService.
+
+    Example: kg catalog --store build/store --endpoint https://data.example.gov.cn/sparql -o catalog.ttl
+    """
+    from kg.atomic import write_text
+    from kg.base import check_url
+    from kg.catalog import describe, serialize
+    from kg.store_open import open_store
+
+    for option, url in (("--endpoint", endpoint), ("--dump", dump)):
+        if url is not None:
+            try:
+                check_url(url, option)
+            except KgError as error:
+                _usage(str(error))
+    _writable(output)
+    with open_store(store, read_only=True) as db:
+        text = serialize(describe(db.db, base=db.base, endpoint=endpoint, dump=dump, publisher=publisher), fmt.value)
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_text(output, text)
+        typer.echo(f"wrote {output} ({fmt.value})", err=True)
+
+
 @app.command()
 def serve(
     store: StoreDir,

@@ -70,7 +70,7 @@ def grow_store(
     statistics of :mod:`kg.catalog` are computed again when the build changed the store (and
     cleared before it changes anything, so that a build cut short leaves none that are wrong).
     """
-    from kg.catalog import has_statistics, ntriples_of, statistics
+    from kg.catalog import has_statistics, kept_properties, ntriples_of, statistics
     from kg.store_open import open_store
 
     inputs = find_inputs(paths)
@@ -85,6 +85,8 @@ def grow_store(
         result.remapped, result.unchanged, result.duplicates = len(plan.remapped), len(plan.unchanged), len(plan.duplicates)
         gone = [entry for entry in plan.gone if inputs.covers(entry.path)]
         changing = bool(plan.load or (prune and gone) or result.agencies_changed)
+        # the properties the store may use: those counted before and those of the reports written now
+        kept = set() if not writer.entries() else kept_properties(writer)
         if changing:
             writer.put_statistics("")
         for entry in gone if prune else ():
@@ -95,7 +97,8 @@ def grow_store(
         finish(writer, agencies)
         result.reports, result.triples = len(writer.entries()), writer.triple_count()
         if changing or not has_statistics(writer):
-            writer.put_statistics(ntriples_of(statistics(writer, result.triples)))
+            properties = None if kept is None else kept | writer.predicates
+            writer.put_statistics(ntriples_of(statistics(writer, result.triples, properties)))
     return result
 
 

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from kg.base import DEFAULT, from_default
-from kg.store import DATASET, ONTOLOGY, SHARED, VOID_GRAPH, ReportStore
+from kg.store import DATASET, LINKS, ONTOLOGY, SHARED, VOID_GRAPH, ReportStore
 from kg.vocab import (
     DCAT, DQV, IANA, KG, OA, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, VCARD, PREFIXES, bind_prefixes,
 )
@@ -61,19 +61,22 @@ def _count(store: ReportStore, where: str, what: str = "*") -> int:
 _NAMESPACES = sorted(((prefix, str(ns)) for prefix, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
 
 
-def _partition(cls: str) -> URIRef:
-    """The class partition of a class: ``kgid:dataset/class/org-FormalOrganization`` (kg's prefix, else a digest)."""
+def _partition(kind: str, term: str) -> URIRef:
+    """The partition of a class or property: ``kgid:dataset/class/org-FormalOrganization``,
+    ``kgid:dataset/property/dcterms-title`` (kg's prefix, else a digest)."""
     for prefix, namespace in _NAMESPACES:
-        if cls.startswith(namespace) and re.fullmatch(r"[A-Za-z][\w-]*", cls[len(namespace):]):
-            return URIRef(f"{DATASET}/class/{prefix}-{cls[len(namespace):]}")
-    return URIRef(f"{DATASET}/class/{hashlib.sha256(cls.encode('utf-8')).hexdigest()[:16]}")
+        if term.startswith(namespace) and re.fullmatch(r"[A-Za-z][\w-]*", term[len(namespace):]):
+            return URIRef(f"{DATASET}/{kind}/{prefix}-{term[len(namespace):]}")
+    return URIRef(f"{DATASET}/{kind}/{hashlib.sha256(term.encode('utf-8')).hexdigest()[:16]}")
 
 
-def statistics(store: ReportStore, triples: int) -> list[Triple]:
+def statistics(store: ReportStore, triples: int, properties: set[str] | None = None) -> list[Triple]:
     """The figures a catalogue states of the store's data graphs (reports, shared triples, series
     links; not the ontology), as triples under the default base: ``triples`` (the build's count),
-    classes and class partitions, properties, entities, the span of report years, the provinces
-    covered, and when they were counted. Measured at 20,000 reports: see docs/linked-data.md."""
+    classes and class partitions, properties and property partitions, entities, the span of report
+    years, the provinces covered, and when they were counted. ``properties``: every property the
+    report graphs may use (those kept before and those of the reports a build wrote), else they
+    are listed from the whole store (seconds). Measured at 20,000 reports: docs/linked-data.md."""
     dataset = URIRef(DATASET)
     out: list[Triple] = [(dataset, VOID.triples, Literal(triples))]
     classes = {
@@ -86,13 +89,17 @@ def statistics(store: ReportStore, triples: int) -> list[Triple]:
             if implied:
                 classes[str(cls)] = implied
     for cls, n in sorted(classes.items()):
-        node = _partition(cls)
+        node = _partition("class", cls)
         out += [(dataset, VOID.classPartition, node), (node, VOID["class"], URIRef(cls)), (node, VOID.entities, Literal(n))]
+    used = _properties(store) if properties is None else _present(store, properties)
+    for predicate in sorted(used):
+        node = _partition("property", predicate)
+        out += [(dataset, VOID.propertyPartition, node), (node, VOID.property, URIRef(predicate))]
     regions = _count(store, f"GRAPH <{SHARED}> {{ ?r <{SKOS.inScheme}> <{_SCHEME}> }}")
     agencies = classes.get(str(ORG.FormalOrganization), 0) + classes.get(str(ORG.Organization), 0)
     out += [
         (dataset, VOID.classes, Literal(len(classes))),
-        (dataset, VOID.properties, Literal(len(_properties(store)))),
+        (dataset, VOID.properties, Literal(len(used))),
         (dataset, VOID.entities, Literal(agencies + classes.get(str(SCHEMA.Report), 0) + regions)),
     ]
     years = store.select(f"SELECT (MIN(?y) AS ?a) (MAX(?y) AS ?b) WHERE {{ GRAPH ?g {{ ?r <{KG.reportYear}> ?y }} }}")
@@ -120,6 +127,25 @@ def _properties(store: ReportStore) -> set[str]:
         if not store.select(f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} {_NOT_DATA} }} LIMIT 1"):
             every.discard(predicate)
     return every
+
+
+def _present(store: ReportStore, candidates: set[str]) -> set[str]:
+    """Of ``candidates`` and the properties of the shared and series-links graphs (small), those a
+    data graph uses: one index lookup each (a property a report no longer uses drops out)."""
+    rows = store.select(f"SELECT DISTINCT ?p WHERE {{ VALUES ?g {{ <{SHARED}> <{LINKS}> }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    out = set()
+    for predicate in candidates | {row[0].value for row in rows}:
+        if store.select(f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} {_NOT_DATA} }} LIMIT 1"):
+            out.add(predicate)
+    return out
+
+
+def kept_properties(store: ReportStore) -> set[str] | None:
+    """The properties the store's statistics list (None: it keeps none)."""
+    if not has_statistics(store):
+        return None
+    rows = store.select(f"SELECT ?p WHERE {{ GRAPH <{VOID_GRAPH}> {{ <{DATASET}> <{VOID.propertyPartition}> ?x . ?x <{VOID.property}> ?p }} }}")
+    return {row[0].value for row in rows}
 
 
 def ntriples_of(triples: list[Triple]) -> str:
@@ -208,7 +234,7 @@ def describe(
     period = graph.value(dataset, DCTERMS.temporal)
     if period is not None:
         add((period, RDF.type, DCTERMS.PeriodOfTime))
-    for partition in graph.objects(dataset, VOID.classPartition):
+    for partition in [*graph.objects(dataset, VOID.classPartition), *graph.objects(dataset, VOID.propertyPartition)]:
         add((partition, RDF.type, VOID.Dataset))
     add((dataset, DCAT.distribution, distribution))
     add((distribution, DCAT.mediaType, N_QUADS))

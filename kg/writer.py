@@ -107,6 +107,7 @@ class Prepared:
     shared: str  # triples about its agency and series (kept once in the shared graph)
     series: tuple[str, ...]
     about: About
+    predicates: frozenset[str] = frozenset()  # the properties its triples use (kg.catalog's void:properties)
 
 
 def prepare(facts: ReportFacts) -> Prepared:
@@ -118,8 +119,10 @@ def prepare(facts: ReportFacts) -> Prepared:
     own: list[str] = []
     shared: list[str] = []
     series: set[str] = set()
+    predicates: set[str] = set()
     for s, p, o in report_triples(facts):
         subject = str(s)
+        predicates.add(str(p))
         line = f"{n3(s)} {n3(p)} {n3(o)} ."
         # a data set's qb:slice link to the report's slice is the report's own, like its subject's triples
         mine = subject == iri or subject.startswith(inside) or subject == dist or str(o).startswith(inside)
@@ -134,6 +137,7 @@ def prepare(facts: ReportFacts) -> Prepared:
             facts.format + (f"-{facts.edition}" if facts.edition else ""),
             len(facts.stats),
         ),
+        frozenset(predicates),
     )
 
 
@@ -147,6 +151,7 @@ class ReportWriter(ReportStore):
         self._failed: list[KgError] = []
         self._unflushed = 0  # bytes of updates since the memory tables were last flushed
         self._plan = Plan()  # the last plan (which files this run has seen)
+        self.predicates: set[str] = set()  # the properties of the reports written (kg.catalog counts them)
 
     def plan(self, files: Iterable[str | Path]) -> Plan:
         """Hash each file and compare with the store: what to extract, skip, or prune."""
@@ -243,6 +248,7 @@ class ReportWriter(ReportStore):
         """
         entries, graphs = self.entries(), self._graphs
         path, iri = report.source, report.iri
+        self.predicates |= report.predicates
         if self._limit and iri not in graphs and path not in entries:
             self._pending.append(report)  # a plain addition: buffered
             self._remember(Entry(iri, path, report.sha256, mapping_id()))

@@ -180,3 +180,18 @@ def test_rebase_swaps_iris_and_the_strings_queries_compare():
     assert rebase(text, DEFAULT) == text
     assert check(DEFAULT) == DEFAULT and check(BASE) == BASE
     assert Literal(BASE)  # a base is a plain string: void:uriSpace's value
+
+
+def test_an_agencies_file_and_its_change_under_a_base(tmp_path):
+    reports = corpus(tmp_path / "reports")
+    header = "name,region,override,parent,renamed_from,merged_into,year\n"
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(header + "张店区信访局,370303,,370303/人民政府,张店区信访办公室,,2012\n", encoding="utf-8")
+    second.write_text(header + "张店区信访局,370303,,,,张店区人民政府,2020\n", encoding="utf-8")
+    custom, default = tmp_path / "custom", tmp_path / "default"
+    for agencies in (first, second):
+        assert build(str(reports), "--store", str(custom), "--base-iri", BASE, "--agencies", str(agencies)).exit_code == 0
+        assert build(str(reports), "--store", str(default), "--agencies", str(agencies)).exit_code == 0
+        assert under_default(custom) == [] and quads(custom) == quads(default)
+        db = ox.Store.read_only(str(custom))
+        assert list(db.quads_for_pattern(None, None, ox.NamedNode("http://www.w3.org/ns/org#ChangeEvent"), ox.NamedNode(BASE + "graph/shared")))

@@ -195,3 +195,13 @@ def test_an_agencies_file_and_its_change_under_a_base(tmp_path):
         assert under_default(custom) == [] and quads(custom) == quads(default)
         db = ox.Store.read_only(str(custom))
         assert list(db.quads_for_pattern(None, None, ox.NamedNode("http://www.w3.org/ns/org#ChangeEvent"), ox.NamedNode(BASE + "graph/shared")))
+
+
+def test_a_dask_cluster_builds_the_same_store_under_a_base(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    serial, on_dask = tmp_path / "serial", tmp_path / "dask"
+    assert build(str(EXAMPLES), "--store", str(serial), "--base-iri", BASE).exit_code == 0
+    with distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+        result = build(str(EXAMPLES), "--store", str(on_dask), "--base-iri", BASE, "--scheduler", cluster.scheduler_address)
+    assert result.exit_code == 0, result.output
+    assert under_default(on_dask) == [] and quads(on_dask) == quads(serial)

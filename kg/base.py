@@ -16,7 +16,7 @@ import re
 from urllib.parse import urlsplit
 
 from kg.errors import KgError
-from kg.vocab import BASE, KGID, NOT_IN_IRI
+from kg.vocab import BASE, KGID, NOT_IN_IRI, PREFIXES
 
 DEFAULT = str(KGID)
 
@@ -36,6 +36,10 @@ def check(url: str, shown: str = "--base-iri") -> str:
         raise KgError(shown, f"{url!r} must end with '/' (instances are minted as BASE + agency/..., report/..., region/...)")
     if url != DEFAULT and (url.startswith(BASE) or BASE.startswith(url)):
         raise KgError(shown, f"{url!r} overlaps kg's own namespace {BASE}, kept for its vocabulary; give your own domain")
+    # a vocabulary's terms must never read as instances (the store swaps the base back on reading)
+    vocabulary = next((str(ns) for ns in PREFIXES.values() if str(ns).startswith(url) and not str(ns).startswith(DEFAULT)), None)
+    if vocabulary is not None and url != DEFAULT:
+        raise KgError(shown, f"{url!r} holds the vocabulary namespace {vocabulary}; give your own domain")
     return url
 
 

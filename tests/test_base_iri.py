@@ -164,7 +164,7 @@ def test_turtle_output_under_a_base(tmp_path):
 @pytest.mark.parametrize("url", [
     "ftp://data.example.gov.cn/", "https://data.example.gov.cn", "data.example.gov.cn/", "https:///x/",
     "https://data.example.gov.cn/a b/", "https://data.example.gov.cn/?x=1/", "https://data.example.gov.cn/#/",
-    "https://w3id.org/govinfo-kg/mine/", "https://w3id.org/",
+    "https://w3id.org/govinfo-kg/mine/", "https://w3id.org/", "http://www.w3.org/",
 ])
 def test_a_bad_base_is_a_usage_error(tmp_path, url):
     result = build(str(EXAMPLES), "--store", str(tmp_path / "store"), "--base-iri", url)

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.base import DEFAULT
 from kg.agencies import Directory, applied, begin, finish, then as prepare_with
+from kg.base import DEFAULT
 from kg.errors import InputError, KgError, printable
 from kg.pipeline import Inputs, find_inputs, iter_extract, workers
 from kg.manifest import remap_all
-from kg.writer import About, ReportWriter, in_memory, write_turtle
+from kg.writer import About, ReportWriter, in_memory, ntriples, write_turtle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
@@ -70,7 +70,7 @@ def grow_store(
     statistics of :mod:`kg.catalog` are computed again when the build changed the store (and
     cleared before it changes anything, so that a build cut short leaves none that are wrong).
     """
-    from kg.catalog import has_statistics, kept_properties, ntriples_of, statistics
+    from kg.catalog import has_statistics, kept_properties, statistics
     from kg.store_open import open_store
 
     inputs = find_inputs(paths)
@@ -98,7 +98,7 @@ def grow_store(
         result.reports, result.triples = len(writer.entries()), writer.triple_count()
         if changing or not has_statistics(writer):
             properties = None if kept is None else kept | writer.predicates
-            writer.put_statistics(ntriples_of(statistics(writer, result.triples, properties)))
+            writer.put_statistics(ntriples(statistics(writer, result.triples, properties)))
     return result
 
 

@@ -158,12 +158,6 @@ def kept_properties(store: ReportStore) -> set[str] | None:
     return {row[0].value for row in rows}
 
 
-def ntriples_of(triples: list[Triple]) -> str:
-    from kg.writer import ntriples
-
-    return ntriples(triples)
-
-
 def has_statistics(store: ReportStore) -> bool:
     """Whether the store keeps the statistics (a build computed them since it last changed)."""
     graph = ox.NamedNode(store.stored(VOID_GRAPH))

@@ -589,7 +589,8 @@ def catalog(
     from kg.catalog import describe, serialize
     from kg.store_open import open_store
 
-    for option, url in (("--endpoint", endpoint), ("--dump", dump)):
+    iri_publisher = publisher if publisher is not None and publisher.startswith(("http://", "https://")) else None
+    for option, url in (("--endpoint", endpoint), ("--dump", dump), ("--publisher", iri_publisher)):
         if url is not None:
             try:
                 check_url(url, option)

@@ -132,7 +132,7 @@ def test_formats_and_the_default_base(stores, tmp_path):
 
 def test_bad_options_are_one_line(tmp_path, stores):
     for args in (["--store", str(tmp_path / "none")], ["--store", str(stores[0]), "--endpoint", "not a url"],
-                 ["--store", str(stores[0]), "--dump", "ftp://x/y.nq"]):
+                 ["--store", str(stores[0]), "--dump", "ftp://x/y.nq"], ["--store", str(stores[0]), "--publisher", "https://x/a b"]):
         result = runner.invoke(app, ["catalog", *args])
         assert result.exit_code == 2 and result.output.startswith("kg: ") and result.output.count("\n") == 1, result.output
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.agencies import Directory, applied, begin, finish, then as prepare_with
+from kg.base import DEFAULT
 from kg.errors import InputError, KgError, printable
 from kg.pipeline import Inputs, find_inputs, iter_extract, workers
 from kg.manifest import remap_all
-from kg.writer import About, ReportWriter, in_memory, write_turtle
+from kg.writer import About, ReportWriter, in_memory, ntriples, write_turtle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
@@ -54,6 +55,7 @@ def grow_store(
     prune: bool = False,
     on_progress: Progress | None = None,
     agencies: Directory | None = None,
+    base: str | None = None,
 ) -> BuildResult:
     """Bring the store in ``store`` (created when new) up to date with the report files in ``paths``.
 
@@ -62,12 +64,19 @@ def grow_store(
     from a folder that was walked are removed (a mistyped or unmounted path removes nothing).
     ``agencies`` (:func:`kg.agencies.load`) is applied to each report; an agencies file other
     than the one the store was built with (or none, after one) re-maps every report.
+
+    Instances are minted under ``base`` (:mod:`kg.base`; None: the one the store records, else
+    the default); a store keeps the base it was built with (another is a StoreError). The
+    statistics of :mod:`kg.catalog` are computed again when the build changed the store (and
+    cleared before it changes anything, so that a build cut short leaves none that are wrong).
     """
+    from kg.catalog import has_statistics, kept_properties, statistics
     from kg.store_open import open_store
 
     inputs = find_inputs(paths)
     result = _result(str(store), inputs)
     with open_store(store, create=True) as writer:
+        writer.adopt_base(base)
         writer.refresh_ontology()
         plan = writer.plan(inputs.files)
         if begin(writer, agencies):  # another agencies file: every report is mapped again
@@ -75,6 +84,11 @@ def grow_store(
             result.agencies_changed = True
         result.remapped, result.unchanged, result.duplicates = len(plan.remapped), len(plan.unchanged), len(plan.duplicates)
         gone = [entry for entry in plan.gone if inputs.covers(entry.path)]
+        changing = bool(plan.load or (prune and gone) or result.agencies_changed)
+        # the properties the store may use: those counted before and those of the reports written now
+        kept = set() if not writer.entries() else kept_properties(writer)
+        if changing:
+            writer.put_statistics("")
         for entry in gone if prune else ():
             writer.remove(entry)
             result.removed += 1
@@ -82,6 +96,9 @@ def grow_store(
         _write(writer, plan.load, result, jobs, scheduler, on_progress, agencies)
         finish(writer, agencies)
         result.reports, result.triples = len(writer.entries()), writer.triple_count()
+        if changing or not has_statistics(writer):
+            properties = None if kept is None else kept | writer.predicates
+            writer.put_statistics(ntriples(statistics(writer, result.triples, properties)))
     return result
 
 
@@ -93,15 +110,17 @@ def build_turtle(
     scheduler: str | None = None,
     on_progress: Progress | None = None,
     agencies: Directory | None = None,
+    base: str | None = None,
 ) -> BuildResult:
     """Write the reports in ``paths`` to ``output`` as deterministic Turtle (atomically): the same
     inputs give a byte-identical file. Nothing is written when no report could be read.
-    ``agencies`` (:func:`kg.agencies.load`) is applied to each report, and its triples added."""
+    ``agencies`` (:func:`kg.agencies.load`) is applied to each report, and its triples added.
+    Instances are minted under ``base`` (:mod:`kg.base`; None: the default)."""
     from kg.export import to_graph
 
     inputs = find_inputs(paths)
     result = _result(str(output), inputs)
-    writer = in_memory()
+    writer = in_memory(base or DEFAULT)
     writer.expect(printable(file) for file in inputs.files)
     _write(writer, inputs.files, result, jobs, scheduler, on_progress, agencies)
     if result.written:

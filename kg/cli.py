@@ -255,6 +255,9 @@ def build(
     prune: Annotated[bool, typer.Option("--prune", help="With --store: remove stored reports whose files are gone.")] = False,
     agencies: Annotated[Optional[Path], typer.Option("--agencies", metavar="FILE", show_default=False,
                         help="An agencies file (.csv or .toml, docs/agencies.md): regions, parents, renames and mergers.")] = None,
+    base_iri: Annotated[Optional[str], typer.Option("--base-iri", metavar="URL", show_default=False,
+                        help="Mint instance IRIs under this base (absolute http(s), ending in '/') instead of "
+                             "https://w3id.org/govinfo-kg/id/; a store keeps the base it was built with.")] = None,
     jobs: Jobs = 1,
     scheduler: Scheduler = None,
 ) -> None:
@@ -278,20 +281,32 @@ def build(
     before anything is written; in a store, another file (or none after one) maps every
     report again.
 
+    --base-iri URL mints every instance IRI (agencies, reports, regions, the store's graph
+    names) under URL, e.g. https://data.example.gov.cn/agency/…, for a portal that publishes the
+    graph under its own domain; the vocabulary keeps its IRIs. A store remembers its base: a
+    re-run without --base-iri keeps it, another base is refused (build a new store for it).
+
     Example: kg build examples/ -o build/examples.ttl   (or: kg build reports/ --store build/store --prune)
     """
     from kg.agencies import load as load_agencies
+    from kg.base import check as check_base
     from kg.build import build_turtle, grow_store
 
     if store is not None and output is not None:
         _usage("give -o FILE or --store DIR, not both")
+    if base_iri is not None:
+        try:
+            check_base(base_iri)
+        except KgError as error:
+            _usage(str(error))
     if prune and store is None:
         _usage("--prune needs --store DIR")
     directory = load_agencies(agencies) if agencies is not None else None
     if store is not None:
         stopped = f"store {store}: build interrupted; the reports stored before are whole, the others are not in it (run again to go on)"
         with _stopped_by_kill(stopped), _progress("storing") as show:
-            result = grow_store(paths, store, jobs=jobs, scheduler=scheduler, prune=prune, on_progress=show, agencies=directory)
+            result = grow_store(paths, store, jobs=jobs, scheduler=scheduler, prune=prune, on_progress=show, agencies=directory,
+                                base=base_iri)
         _failed(result.failures, result.skipped)
         if result.agencies_changed and result.remapped:
             typer.echo(f"the agencies file is not the one the store was built with: mapping {result.remapped} unchanged file(s) again", err=True)
@@ -309,7 +324,8 @@ def build(
         output = output or Path("graph.ttl")
         _writable(output)
         with _stopped_by_kill(f"build interrupted; {output} not written"), _progress("building") as show:
-            result = build_turtle(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show, agencies=directory)
+            result = build_turtle(paths, output, jobs=jobs, scheduler=scheduler, on_progress=show, agencies=directory,
+                                  base=base_iri)
         _failed(result.failures, result.skipped)
         if not result.reports:
             _err("no report could be read; nothing written")
@@ -540,6 +556,54 @@ def export(
         export_store(db, output, chosen)
         reports = len(db.entries())
     typer.echo(f"wrote {output}: {reports} reports ({chosen})")
+
+
+class CatalogFormat(str, Enum):
+    turtle = "turtle"
+    jsonld = "jsonld"
+    ntriples = "ntriples"
+
+
+@app.command()
+def catalog(
+    store: StoreDir,
+    endpoint: Annotated[Optional[str], typer.Option("--endpoint", metavar="URL", show_default=False,
+                        help="The store's public SPARQL endpoint (a dcat:DataService, void:sparqlEndpoint).")] = None,
+    dump: Annotated[Optional[str], typer.Option("--dump", metavar="URL", show_default=False,
+                    help="Where an N-Quads dump of the store can be downloaded (dcat:downloadURL, void:dataDump).")] = None,
+    publisher: Annotated[Optional[str], typer.Option("--publisher", metavar="IRI|NAME", show_default=False,
+                         help="Who publishes the catalogue: an IRI, or a name.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
+    fmt: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Output format.")] = CatalogFormat.turtle,
+) -> None:
+    """Describe a store for data catalogues and crawlers: DCAT 3 and VoID (docs/linked-data.md).
+
+    A dcat:Catalog with the whole graph as a dcat:Dataset and void:Dataset (its years, the
+    provinces it covers, an N-Quads distribution, triples, classes and entities counted by the
+    last kg build --store), and, with --endpoint, the SPARQL endpoint as a dcat:DataService.
+
+    Example: kg catalog --store build/store --endpoint https://data.example.gov.cn/sparql -o catalog.ttl
+    """
+    from kg.atomic import write_text
+    from kg.base import check_url
+    from kg.catalog import describe, serialize
+    from kg.store_open import open_store
+
+    iri_publisher = publisher if publisher is not None and publisher.startswith(("http://", "https://")) else None
+    for option, url in (("--endpoint", endpoint), ("--dump", dump), ("--publisher", iri_publisher)):
+        if url is not None:
+            try:
+                check_url(url, option)
+            except KgError as error:
+                _usage(str(error))
+    _writable(output)
+    with open_store(store, read_only=True) as db:
+        text = serialize(describe(db.db, base=db.base, endpoint=endpoint, dump=dump, publisher=publisher), fmt.value)
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_text(output, text)
+        typer.echo(f"wrote {output} ({fmt.value})", err=True)
 
 
 @app.command()

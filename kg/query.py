@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg import resources
+from kg.base import DEFAULT, of_reports
+from kg.base import rebase as rebase  # the web front end rebases shipped queries with it
 from kg.engine import solutions
 from kg.errors import KgError, ResourceError, first_line
+from kg.store import instance_base
 from kg.vocab import KG, NOT_IN_IRI, ONTOLOGY, XSD
 
 if TYPE_CHECKING:
@@ -254,6 +257,16 @@ def _named(source: _Source, name: str, prefix: str, value: object) -> ox.NamedNo
     return ox.NamedNode(iri)
 
 
+def graph_base(graph: Graph) -> str:
+    """The base a graph's instances are under, from its reports' IRIs (:func:`kg.base.of_reports`)."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from kg.vocab import SCHEMA
+
+    return of_reports([str(s) for s in graph.subjects(RDF.type, SCHEMA.Report) if isinstance(s, URIRef)])
+
+
 def graph_store(graph: Graph, with_ontology: bool = True) -> ox.Store:
     """An in-memory Oxigraph store holding ``graph`` (and, unless it has it, kg's ontology).
 
@@ -295,6 +308,7 @@ def run_query(
     params: Mapping[str, object] | None = None,
     *,
     with_ontology: bool = True,
+    base: str | None = None,
 ) -> tuple[list[str], list[list[object]]]:
     """Run a shipped query (by name) or a ``.rq`` file on a store or a graph; return (columns, rows).
 
@@ -303,10 +317,17 @@ def run_query(
     A graph is queried in an in-memory store (see :func:`graph_store`; ``with_ontology`` adds
     the shipped ontology, so that platform, metric and unit labels resolve). Cells are plain
     Python values (see :func:`cell`). An :class:`OSError` reading a store is left to the caller.
+
+    The query's instance IRIs (``region:``, ``kgid:``) are rewritten for ``base``, the base the
+    data's instances are under (:mod:`kg.base`; by default the store's, or a graph's reports').
     """
     source = _load(query)
-    text = bound_text(source, params)
     db = data if isinstance(data, ox.Store) else graph_store(data, with_ontology)
+    if base is None:
+        base = instance_base(db) if isinstance(data, ox.Store) else graph_base(data)
+    if base != DEFAULT:
+        source = _Source(rebase(source.text, base), source.shown, source.name)
+    text = bound_text(source, params)
     result = None
     try:
         result = solutions(db, text)

@@ -11,7 +11,14 @@ took minutes in rdflib and a tenth of a second in Oxigraph). A store holds:
   (agencies and their series), once each. Several reports state them, and Oxigraph's union
   default graph is a bag: a triple kept in two graphs would count twice in a query;
 - ``kgid:graph/series-links``: ``dcat:prev``/``first``/``last`` across an agency's years;
-- the ontology, in the graph named by its IRI, so that queries resolve labels.
+- the ontology, in the graph named by its IRI, so that queries resolve labels;
+- ``kgid:graph/void``: the base its instances are minted under (``kgid:dataset void:uriSpace``,
+  :func:`instance_base`) and the statistics of :mod:`kg.catalog`, computed when a build changed
+  something.
+
+A store made with ``kg build --base-iri URL`` holds every ``kgid:`` IRI under that base instead
+(:mod:`kg.base`); this class reads and writes it through :func:`kg.base.rebase`, so that the
+rest of kg computes and compares IRIs under the default.
 
 Opening and locking: :mod:`kg.store_open`; writing (add, replace, remove, series links):
 :mod:`kg.writer`; exporting: :mod:`kg.export`.
@@ -23,21 +30,42 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, VOID
 
+from kg.base import DEFAULT, from_default, rebase, to_default
 from kg.errors import KgError, first_line
 from kg.manifest import Entry
 from kg.vocab import DCAT, KG, KGID, ONTOLOGY
 
 SHARED = str(KGID["graph/shared"])
 LINKS = str(KGID["graph/series-links"])
+VOID_GRAPH = str(KGID["graph/void"])  # the base and kg.catalog's statistics
+DATASET = str(KGID["dataset"])  # the whole graph as a data set (dcat:Dataset, void:Dataset)
+_URI_SPACE = ox.NamedNode(str(VOID.uriSpace))
 
-SPECIAL = (SHARED, LINKS, ONTOLOGY)
+SPECIAL = (SHARED, LINKS, ONTOLOGY, VOID_GRAPH)
 _PREFIX_DECLS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in (("dcat", DCAT), ("kg", str(KG)), ("dcterms", DCTERMS)))
 
 
 class StoreError(KgError):
     """A store directory that cannot be opened, read or written."""
+
+
+def recorded_base(db: ox.Store) -> str | None:
+    """The base the store records (``BASE dataset void:uriSpace "BASE"`` in ``BASE graph/void``), or None."""
+    for quad in db.quads_for_pattern(None, _URI_SPACE, None):
+        subject, base, graph = quad.subject, quad.object, quad.graph_name
+        if not (isinstance(base, ox.Literal) and isinstance(subject, ox.NamedNode) and isinstance(graph, ox.NamedNode)):
+            continue
+        if graph.value == base.value + "graph/void" and subject.value == base.value + "dataset":
+            return base.value
+    return None
+
+
+def instance_base(db: ox.Store) -> str:
+    """The base a store's instances are minted under: the one it records, else kg's default
+    (``https://w3id.org/govinfo-kg/id/``). A point lookup: cheap enough for every request."""
+    return recorded_base(db) or DEFAULT
 
 
 class ReportStore:
@@ -48,6 +76,7 @@ class ReportStore:
         self.shown = shown
         self._entries: dict[str, Entry] | None = None
         self._graphs: dict[str, Entry] = {}  # the same entries by report graph
+        self.base = instance_base(db)  # what the store holds under; kg's IRIs are under DEFAULT
         self.written = False  # an update was attempted: the store is flushed as it closes
 
     def close(self) -> None:
@@ -61,13 +90,25 @@ class ReportStore:
     # -- reading what is stored
 
     def select(self, text: str) -> list[list]:
-        """The rows of a SELECT over the store's named graphs, as Oxigraph terms."""
+        """The rows of a SELECT over the store's named graphs, as Oxigraph terms; ``text`` and the
+        IRIs of the rows are under the default base (:mod:`kg.base`), whatever the store's."""
         try:
-            result = self.db.query(text)
+            result = self.db.query(rebase(text, self.base))
             assert isinstance(result, ox.QuerySolutions)
-            return [list(solution) for solution in result]
+            if self.base == DEFAULT:
+                return [list(solution) for solution in result]
+            return [[self._to_default(term) for term in solution] for solution in result]
         except OSError as error:
             raise StoreError(self.shown, f"cannot read the store: {first_line(error)}") from None
+
+    def _to_default(self, term: object) -> object:
+        if isinstance(term, ox.NamedNode) and term.value.startswith(self.base):
+            return ox.NamedNode(to_default(term.value, self.base))
+        return term
+
+    def stored(self, iri: str) -> str:
+        """An IRI kg computes as the store holds it (under its base)."""
+        return from_default(iri, self.base)
 
     def entries(self) -> dict[str, Entry]:
         """The stored reports by absolute source path (read once, then kept up to date)."""
@@ -83,13 +124,14 @@ class ReportStore:
         return self._entries
 
     def report_graphs(self) -> list[str]:
-        """The named graphs that hold one report each, sorted."""
-        return sorted(e.graph for e in self.entries().values())
+        """The named graphs that hold one report each, sorted, as the store names them."""
+        return sorted(self.stored(e.graph) for e in self.entries().values())
 
     def data_graphs(self) -> list[str]:
-        """Everything a Turtle build holds: the report graphs, the shared triples and the series links."""
+        """Everything a Turtle build holds: the report graphs, the shared triples and the series
+        links, as the store names them."""
         present = set(self.all_graphs())
-        return self.report_graphs() + [g for g in (SHARED, LINKS) if g in present]
+        return self.report_graphs() + [self.stored(g) for g in (SHARED, LINKS) if self.stored(g) in present]
 
     def all_graphs(self) -> list[str]:
         """Every named graph, the ontology included (what a push sends)."""
@@ -97,8 +139,8 @@ class ReportStore:
 
     def triple_count(self) -> int:
         """Triples of the data graphs (what a Turtle build of the same reports holds)."""
-        ontology = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}")
-        return len(self.db) - int(ontology[0][0].value)
+        other = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ <{ONTOLOGY}> <{VOID_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        return len(self.db) - int(other[0][0].value)
 
     # -- querying
 
@@ -107,6 +149,6 @@ class ReportStore:
         from kg.query import run_query
 
         try:
-            return run_query(query, self.db, params)
+            return run_query(query, self.db, params, base=self.base)
         except OSError as error:
             raise StoreError(self.shown, f"cannot read the store: {first_line(error)}") from None

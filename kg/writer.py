@@ -21,15 +21,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from kg.atomic import write_text
+from kg.base import DEFAULT, rebase
 from kg.errors import InputError, KgError, first_line
 from kg.manifest import Entry, Plan, plan
 from kg.model import ReportFacts
 from kg.resources import mapping_id
-from kg.store import _PREFIX_DECLS, LINKS, ONTOLOGY, SHARED, SPECIAL, ReportStore, StoreError
+from kg.store import _PREFIX_DECLS, DATASET, LINKS, ONTOLOGY, SHARED, SPECIAL, VOID_GRAPH, ReportStore, StoreError, recorded_base
 from kg.vocab import DCAT, NOT_IN_IRI, bind_prefixes
 
 # N-Triples text per update in a batch (about 5 standard-template reports). Oxigraph holds an
@@ -106,6 +107,7 @@ class Prepared:
     shared: str  # triples about its agency and series (kept once in the shared graph)
     series: tuple[str, ...]
     about: About
+    predicates: frozenset[str] = frozenset()  # the properties its triples use (kg.catalog's void:properties)
 
 
 def prepare(facts: ReportFacts) -> Prepared:
@@ -117,8 +119,10 @@ def prepare(facts: ReportFacts) -> Prepared:
     own: list[str] = []
     shared: list[str] = []
     series: set[str] = set()
+    predicates: set[str] = set()
     for s, p, o in report_triples(facts):
         subject = str(s)
+        predicates.add(str(p))
         line = f"{n3(s)} {n3(p)} {n3(o)} ."
         # a data set's qb:slice link to the report's slice is the report's own, like its subject's triples
         mine = subject == iri or subject.startswith(inside) or subject == dist or str(o).startswith(inside)
@@ -133,6 +137,7 @@ def prepare(facts: ReportFacts) -> Prepared:
             facts.format + (f"-{facts.edition}" if facts.edition else ""),
             len(facts.stats),
         ),
+        frozenset(predicates),
     )
 
 
@@ -146,6 +151,7 @@ class ReportWriter(ReportStore):
         self._failed: list[KgError] = []
         self._unflushed = 0  # bytes of updates since the memory tables were last flushed
         self._plan = Plan()  # the last plan (which files this run has seen)
+        self.predicates: set[str] = set()  # the properties of the reports written (kg.catalog counts them)
 
     def plan(self, files: Iterable[str | Path]) -> Plan:
         """Hash each file and compare with the store: what to extract, skip, or prune."""
@@ -161,7 +167,7 @@ class ReportWriter(ReportStore):
     def _update(self, text: str, subject: str) -> None:
         self.written = True
         try:
-            self.db.update(text)
+            self.db.update(rebase(text, self.base))  # the one way into the store: under its base
         except OSError as error:
             raise StoreError(self.shown, f"cannot write the store ({subject} not stored, the store is as it was): {first_line(error)}") from None
         except (SyntaxError, RuntimeError, ValueError) as error:
@@ -242,6 +248,7 @@ class ReportWriter(ReportStore):
         """
         entries, graphs = self.entries(), self._graphs
         path, iri = report.source, report.iri
+        self.predicates |= report.predicates
         if self._limit and iri not in graphs and path not in entries:
             self._pending.append(report)  # a plain addition: buffered
             self._remember(Entry(iri, path, report.sha256, mapping_id()))
@@ -253,7 +260,7 @@ class ReportWriter(ReportStore):
         if holder is not None and holder.path != path and self._plan.exists(holder.path):
             if holder.sha256 == report.sha256:
                 return "duplicate"
-            raise ConflictError(path, f"same report <{iri}> (agency and year) as {holder.path}; left out (keep one of the two files)")
+            raise ConflictError(path, f"same report <{self.stored(iri)}> (agency and year) as {holder.path}; left out (keep one of the two files)")
         before = entries.get(path)
         drop = {iri} | ({before.graph} if before else set())
         series, shared, names = self._series_of(g for g in drop if g in graphs)
@@ -329,6 +336,39 @@ class ReportWriter(ReportStore):
         if ops:
             self._update(" ;\n".join(ops), SHARED)
 
+    def adopt_base(self, base: str | None) -> None:
+        """Write under ``base`` (None: the one the store records, else the default) and record it.
+
+        A store keeps one base: another one than its reports were minted under is a
+        :class:`StoreError` (a new store is the way to another base; re-minting every IRI of
+        a store in place would be a whole build anyway, and what was published under the old
+        IRIs would silently change). A store that holds no data yet takes any base.
+        """
+        recorded = recorded_base(self.db)
+        current = recorded or DEFAULT
+        wanted = base or current
+        if wanted != current:
+            self.base = current
+            holds = bool(self.entries()) or self.db.contains_named_graph(ox.NamedNode(self.stored(SHARED)))
+            if holds:
+                raise StoreError(
+                    self.shown, f"the store's IRIs are under {current}, not {wanted}: a store keeps one base IRI "
+                    f"(build a new store for --base-iri {wanted}, or leave --base-iri out)")
+            if recorded is not None:
+                self._update(f"DROP SILENT GRAPH <{VOID_GRAPH}>", VOID_GRAPH)
+            recorded = None
+        self.base = wanted
+        if recorded is None:
+            self._update(f'INSERT DATA {{ GRAPH <{VOID_GRAPH}> {{ <{DATASET}> <{VOID.uriSpace}> "{DEFAULT}" }} }}', VOID_GRAPH)
+
+    def put_statistics(self, lines: str) -> None:
+        """Replace the statistics in the void graph by the N-Triples ``lines`` (the recorded base stays)."""
+        self.flush()
+        ops = [f"DELETE {{ GRAPH <{VOID_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{VOID_GRAPH}> {{ ?s ?p ?o FILTER(?p != <{VOID.uriSpace}>) }} }}"]
+        if lines:
+            ops.append(f"INSERT DATA {{ GRAPH <{VOID_GRAPH}> {{\n{lines}\n}} }}")
+        self._update(" ;\n".join(ops), VOID_GRAPH)
+
     def refresh_ontology(self) -> None:
         """Put the shipped ontology in its graph (replacing an older one), so queries find labels."""
         from kg.resources import ontology_graph
@@ -336,9 +376,11 @@ class ReportWriter(ReportStore):
         self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{ntriples(ontology_graph())}\n}} }}", ONTOLOGY)
 
 
-def in_memory() -> ReportWriter:
-    """A writer over a new in-memory store: where a Turtle build and :func:`build_graph` write."""
-    return ReportWriter(ox.Store(), "(memory)")
+def in_memory(base: str = DEFAULT) -> ReportWriter:
+    """A writer over a new in-memory store, minting under ``base``: where a Turtle build and :func:`build_graph` write."""
+    writer = ReportWriter(ox.Store(), "(memory)")
+    writer.base = base
+    return writer
 
 
 def _values(names: Iterable[str]) -> str:

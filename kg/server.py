@@ -190,12 +190,14 @@ class _QuietCuts(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], Cut))
 
 
-def create_app(engine: Engine, *, writable: bool, loopback: bool = True, base: str | None = None) -> Starlette:
+def create_app(engine: Engine, *, writable: bool, loopback: bool = True, base: str | None = None,
+               store: str | None = None) -> Starlette:
     """The ASGI app of a server on ``engine``: the SPARQL endpoint, and the pages of :mod:`kg.web`
-    (the store's resources at their IRIs' paths under ``base``, kg's default when None)."""
+    (the store's resources at their IRIs' paths under ``base``, kg's default when None; the
+    catalogue read from the ``store`` directory)."""
     from kg.web.app import DEFAULT_BASE, Site
 
-    site = Site(engine, base=base or DEFAULT_BASE, writable=writable)
+    site = Site(engine, base=base or DEFAULT_BASE, writable=writable, store=store)
 
     async def answer(job: Job) -> Response:
         reply = await anyio.to_thread.run_sync(engine.run, job)
@@ -323,7 +325,7 @@ def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, w
             except EngineError as error:
                 raise open_error(shown, error) from None
             loopback = _is_loopback(host.strip("[]"))
-            app = create_app(engine, writable=writable, loopback=loopback)
+            app = create_app(engine, writable=writable, loopback=loopback, base=_store_base(path), store=str(path.resolve()))
             threading.Thread(target=anyio.run, args=(app.state.site.warm,), daemon=True).start()
             config = uvicorn.Config(app, log_level="warning",
                                     access_log=False, lifespan="off", timeout_graceful_shutdown=3)
@@ -336,6 +338,18 @@ def serve(store_dir: str | Path, *, host: str = "127.0.0.1", port: int = 7878, w
         finally:
             engine.close()
             sock.close()
+
+
+def _store_base(path: Path) -> str:
+    """The base the store's instances are minted under (read once: a build cannot change it while served)."""
+    from kg.store import instance_base
+
+    try:
+        return instance_base(ox.Store.read_only(str(path)))
+    except OSError:
+        from kg.base import DEFAULT
+
+        return DEFAULT
 
 
 class _Server(uvicorn.Server):

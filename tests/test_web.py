@@ -279,3 +279,41 @@ def test_a_changed_source_file_is_not_served_as_the_report(tmp_path):
     with serving(store) as running:
         status, _, body = page(running, path_of(str(file)) + "?download")
     assert status == 410 and "no longer as it was read" in body
+
+
+def test_the_catalogue_and_void_are_served_with_this_server_as_endpoint(server, rows):
+    endpoint = f"http://127.0.0.1:{server.port}/query"
+    for path in ("/catalog", "/.well-known/void"):
+        status, head, data = server.request("GET", path, headers={"Accept": "text/turtle"})
+        assert status == 200 and head["content-type"].startswith("text/turtle")
+        graph = list(ox.parse(data, ox.RdfFormat.TURTLE))
+        dcat, void = "http://www.w3.org/ns/dcat#", "http://rdfs.org/ns/void#"
+        services = {t.subject for t in graph if t.predicate.value == dcat + "endpointURL" and t.object.value == endpoint}
+        assert services and any(t.subject in services and t.object.value == dcat + "DataService" for t in graph)
+        triples = next(int(t.object.value) for t in graph if t.predicate.value == void + "triples")
+        data_graphs = "FILTER(?g != <https://w3id.org/govinfo-kg/ontology> && ?g != <https://w3id.org/govinfo-kg/id/graph/void>)"
+        assert triples == int(rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {data_graphs} }}")[0]["n"])
+        assert any(t.predicate.value == void + "uriSpace" and t.object.value == ID for t in graph)
+    status, head, body = page(server, "/catalog")
+    assert status == 200 and f"<b>{triples}</b>三元组" in body
+
+
+def test_a_store_under_a_portals_base_is_served_at_its_paths(corpus, tmp_path):
+    base = "https://data.example.gov.cn/kg/"
+    store = tmp_path / "store"
+    result = runner.invoke(app, ["build", str(corpus / PDFS[0]), "--store", str(store), "--base-iri", base])
+    assert result.exit_code == 0, result.output
+    with serving(store) as running:
+        status, body = running.query("SELECT ?a WHERE { ?a a <http://www.w3.org/ns/org#FormalOrganization> ; "
+                                     "<http://purl.org/dc/terms/identifier> ?id }", accept="text/csv")
+        agency = body.decode().split()[1]
+        assert agency.startswith(base + "agency/")
+        status, head, html = page(running, "/kg/" + agency[len(base):])
+        assert status == 200 and ID not in html
+        links = re.findall(r'href="(/[^"?#]*)', html)
+        assert any(link.startswith("/kg/region/") for link in links) and any(link.startswith("/kg/report/") for link in links)
+        status, _, data = running.request("GET", "/kg/" + agency[len(base):], headers={"Accept": "text/turtle"})
+        assert status == 200 and ID.encode() not in data and agency.encode() in data
+        assert page(running, path_of(ID + agency[len(base):]))[0] == 404  # not under kg's default base
+        status, _, body = page(running, "/")
+        assert status == 200 and 'href="/kg/region/' in body

@@ -25,6 +25,10 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from rdflib import Graph, Literal, URIRef
+
+from kg.base import rebase
+from kg.catalog import describe, serialize
 from kg.engine import Engine
 from kg.errors import KgError, first_line
 from kg.query import bound_text, format_rows, list_queries
@@ -90,10 +94,11 @@ def number(value: object) -> str:
 class Site:
     """The pages of one served store (its instance IRIs under ``base``)."""
 
-    def __init__(self, engine: Engine, *, base: str = DEFAULT_BASE, writable: bool = False):
+    def __init__(self, engine: Engine, *, base: str = DEFAULT_BASE, writable: bool = False, store: str | None = None):
         self.engine = engine
         self.base = base
         self.writable = writable
+        self.store = store  # the store's directory: the catalogue reads its statistics there
         self.prefix = urlsplit(base).path or "/"
         self.reader = Reader(engine, base, self.rebase)
         self._cached: dict[tuple, Any] = {}
@@ -108,7 +113,7 @@ class Site:
 
     def rebase(self, text: str) -> str:
         """A query written with kg's default instance IRIs, for this store's base."""
-        return text if self.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, self.base)
+        return rebase(text, self.base)
 
     def link(self, iri: object) -> str:
         """Where an IRI is shown: its path on this server when it lies under the store's base."""
@@ -332,7 +337,7 @@ class Site:
         if fmt not in ("html", "csv", "json"):
             raise HTTPException(400, "format: html, csv or json")
         try:
-            text = bound_text(name, given)
+            text = self.rebase(bound_text(name, given))
         except KgError as error:
             raise HTTPException(400, first_line(error)) from None
         rows = await self.cached(("query", name, tuple(sorted(given.items()))), lambda: self.reader.select_text(text))
@@ -347,6 +352,31 @@ class Site:
 
     async def sparql(self, request: Request) -> Response:
         return self.render("sparql.html", title="SPARQL")
+
+    async def catalog(self, request: Request) -> Response:
+        """The dataset as a DCAT catalogue with its VoID description (:mod:`kg.catalog`)."""
+        origin = f"{request.url.scheme}://{request.url.netloc}"
+        graph = await self.cached(("catalog", origin), lambda: anyio.to_thread.run_sync(self._describe, origin))
+        media = negotiate(request)
+        if media is None:
+            figures = {local(p): o for p, o in graph.predicate_objects(URIRef(self.base + "dataset"))
+                       if isinstance(o, Literal)}
+            return self.render("catalog.html", title="数据目录 Catalogue", figures=figures, endpoint=origin + "/query",
+                               turtle=serialize(graph, "turtle"))
+        fmt = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples"}[media]
+        return Response(serialize(graph, fmt), media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""),
+                        headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
+
+    def _describe(self, origin: str) -> Graph:
+        import pyoxigraph as ox
+
+        if self.store is None:
+            raise PageError(404, "this server was started without a store directory: no catalogue")
+        try:
+            db = ox.Store.read_only(self.store)
+        except OSError as error:
+            raise PageError(503, f"cannot read the store: {first_line(error)}") from None
+        return describe(db, base=self.base, endpoint=origin + "/query", dump=origin + "/store")
 
     # ----------------------------------------------------------------- resources
 
@@ -417,6 +447,8 @@ class Site:
             Route("/queries", self.queries, methods=["GET"]),
             Route("/queries/{name}", self.run_query, methods=["GET"]),
             Route("/sparql", self.sparql, methods=["GET"]),
+            Route("/catalog", self.catalog, methods=["GET"]),
+            Route("/.well-known/void", self.catalog, methods=["GET"]),
             Mount("/static", app=StaticFiles(packages=[("kg.web", "static")]), name="static"),
             *extra,
             Route(self.prefix + "{rest:path}", self.resource, methods=["GET"]),

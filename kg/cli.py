@@ -616,9 +616,12 @@ def serve(
                                                      help="Cut a query or update after this long (default: KG_QUERY_SECONDS, else 30).")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Queries answered at once (read-only; --writable has one).")] = 2,
 ) -> None:
-    """Serve a store as a SPARQL 1.1 endpoint until stopped with Ctrl-C or SIGTERM.
+    """Serve a store to people and machines until stopped with Ctrl-C or SIGTERM.
 
-    Queries go to http://HOST:PORT/query, with the union of the store's graphs as default
+    Pages at http://HOST:PORT/: an overview, search, a page for every division, agency, report
+    and figure (at the path of its IRI; Turtle, JSON-LD or N-Triples to a client that asks),
+    failed checks, the shipped queries as forms, a SPARQL editor, the DCAT catalogue at
+    /catalog. Queries go to /query, with the union of the store's graphs as default
     graph (the rows kg query --store prints); the Graph Store Protocol is at /store. Read-only
     unless --writable (then SPARQL Update at /update, writes at /store). Refused: requests from
     another web page (Origin), SERVICE and LOAD (the server fetches no URL), bodies over
@@ -634,7 +637,7 @@ def serve(
 
     def ready(url: str) -> None:
         mode = "read-write (--writable)" if writable else "read-only"
-        typer.echo(f"serving {store} at {url}/query (SPARQL) and {url}/store (Graph Store Protocol); {mode}; "
+        typer.echo(f"serving {store} at {url}/ (pages), {url}/query (SPARQL) and {url}/store (Graph Store Protocol); {mode}; "
                    f"queries cut at {seconds:g} s; Ctrl-C stops", err=True)
 
     run_server(store, host=host, port=port, writable=writable, seconds=seconds, workers=workers, on_ready=ready)

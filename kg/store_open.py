@@ -43,6 +43,10 @@ def check_store(path: Path, shown: str, create: bool = False) -> None:
             raise StoreError(shown, "not a kg store: the directory holds other files (give a new or empty directory)")
         if not create:
             raise StoreError(shown, "no store here (build one with: kg build PATH --store DIR)")
+        try:  # RocksDB makes the store's own directory, not the ones above it
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(shown, f"cannot make its directory: {error.strerror or error}") from None
 
 
 @contextmanager

@@ -464,3 +464,10 @@ def test_a_bad_report_in_a_batch_loses_only_itself(tmp_path):
         assert sorted(e.path for e in db.entries().values()) == sorted(files[:3] + files[4:])
     kept = [f for i, f in enumerate(files) if i != 3]
     assert isomorphic(store_graph(tmp_path / "store"), turtle_of(kept))
+
+
+def test_a_new_store_is_made_with_the_directories_above_it(tmp_path):
+    store = tmp_path / "not" / "yet" / "store"
+    result = runner.invoke(app, ["build", str(EXAMPLES), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert (store / "CURRENT").is_file()

@@ -20,11 +20,10 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.store_open import open_store
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import DEV, EXAMPLES
 from tests.test_serve import serving
 
 runner = CliRunner()
-DEV = ROOT / "tests" / "data" / "corpus" / "dev"
 PDFS = ("101_hongze_district_2023.pdf", "102_hongze_district_2024.pdf")
 ID = "https://w3id.org/govinfo-kg/id/"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}  # as a browser asks

@@ -315,6 +315,23 @@ def _work(path: str, writable: bool, conn: Connection, parent: int) -> None:
         _Answer(conn).run(store, job)
 
 
+def media_ranges(header: str) -> tuple[str, ...]:
+    """The media ranges of an ``Accept`` header, most wanted first (q=0 dropped)."""
+    ranges = []
+    for position, item in enumerate(header.split(",")):
+        media, *params = [part.strip() for part in item.split(";")]
+        quality = 1.0
+        for param in params:
+            if param.lower().startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            ranges.append((-quality, position, media.lower()))
+    return tuple(media for _, _, media in sorted(ranges))
+
+
 def choose(accept: tuple[str, ...], offered: dict[str, str]) -> tuple[str, str] | None:
     """(media type, format name) of ``offered`` that the media ranges ``accept`` want most;
     the first offered when nothing is asked; None when nothing asked is offered."""

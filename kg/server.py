@@ -49,7 +49,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from kg.engine import Cut, Engine, EngineError, Job, Reply
+from kg.engine import Cut, Engine, EngineError, Job, Reply, media_ranges
 from kg.errors import KgError
 from kg.guard import fetching_keyword
 from kg.store_open import check_store, open_error, reading_lock
@@ -136,20 +136,7 @@ def _media_type(request: Request) -> str:
 
 
 def _accept(request: Request) -> tuple[str, ...]:
-    """The media ranges of ``Accept``, most wanted first (q=0 dropped)."""
-    ranges = []
-    for position, item in enumerate(request.headers.get("accept", "").split(",")):
-        media, *params = [part.strip() for part in item.split(";")]
-        quality = 1.0
-        for param in params:
-            if param.lower().startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranges.append((-quality, position, media))
-    return tuple(media for _, _, media in sorted(ranges))
+    return media_ranges(request.headers.get("accept", ""))
 
 
 def _no_fetch(text: str) -> None:

@@ -9,7 +9,7 @@ Policy that runs only the server's own scripts, so a title holding ``<script>`` 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -19,29 +19,25 @@ from urllib.parse import urlencode, urlsplit
 
 import anyio
 from jinja2 import Environment, PackageLoader, select_autoescape
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from rdflib import Graph, Literal, URIRef
-
-from kg.base import rebase
+from kg.base import DEFAULT as DEFAULT_BASE
 from kg.catalog import describe, serialize
-from kg.engine import Engine
+from kg.engine import Engine, media_ranges
 from kg.errors import KgError, first_line
 from kg.query import bound_text, format_rows, list_queries
-from kg.vocab import KG, KGID, NOT_IN_IRI
+from kg.resources import ontology_graph
+from kg.vocab import KG, NOT_IN_IRI
 from kg.web import layout
 from kg.web.data import PageError, Reader
 
-DEFAULT_BASE = str(KGID)
 KG_NS = str(KG)
-KGM = "https://w3id.org/govinfo-kg/code/metric/"
-KGP = "https://w3id.org/govinfo-kg/code/platform/"
-KGU = "https://w3id.org/govinfo-kg/code/unit/"
-KGA = "https://w3id.org/govinfo-kg/code/applicant/"
 RDF_FORMATS = {  # ?format= and the media types a machine may ask for
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
@@ -52,13 +48,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Only the server's own scripts run (no inline script, no other origin); charts set inline styles.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-FORMAT_LABELS = {
-    "NarrativeFormat": "叙述式 (2019年前)",
-    "Template2019": "标准模板 2019年版",
-    "Template2021": "标准模板 2021年版",
-    "StandardTemplate": "标准模板 (版本未知)",
-}
-KIND_LABELS = {"Government": "人民政府", "Department": "政府部门", "Township": "乡镇", "StreetOffice": "街道办事处", "OtherAgency": "其他机关"}
 LEVEL_LABELS = {"province": "省级", "city": "地级", "county": "县级"}
 CONTACT_LABELS = {"address": "地址", "postcode": "邮编", "phone": "电话", "fax": "传真", "email": "电子邮箱",
                   "website": "网站", "person": "联系人", "channel": "公开渠道"}
@@ -74,12 +63,24 @@ MAIN_FIGURES = (  # the agency page's chart and table: (column of agency-reports
 REPORT_PATH = re.compile(r"report/(?:file-[0-9a-f]{16}|[0-9a-f]{16}/(?:\d{4}|file-[0-9a-f]{16}))")
 FIGURE_PATH = re.compile(REPORT_PATH.pattern + r"/(?:obs|text)/[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)?")
 TEXT_WINDOW = 1500  # characters of the source shown on each side of a figure's sentence
+KEPT = 64  # answers kept in memory while serving read-only (the whole-store ones, recent filtered ones)
 
 
 def local(iri: object) -> str:
     """The part of an IRI after its last ``#`` or ``/`` (a code's key)."""
     text = str(iri or "")
     return re.split(r"[#/]", text)[-1]
+
+
+@lru_cache(maxsize=256)
+def _ontology_label(iri: str) -> str | None:
+    labels = ontology_graph().objects(URIRef(iri), RDFS.label)
+    return next((str(text) for text in labels if isinstance(text, Literal) and text.language == "zh"), None)
+
+
+def label(iri: object) -> str:
+    """The ontology's Chinese label of one of its terms (a format, an agency kind), else the term's key."""
+    return _ontology_label(str(iri)) or local(iri) if iri else ""
 
 
 def number(value: object) -> str:
@@ -100,20 +101,16 @@ class Site:
         self.writable = writable
         self.store = store  # the store's directory: the catalogue reads its statistics there
         self.prefix = urlsplit(base).path or "/"
-        self.reader = Reader(engine, base, self.rebase)
-        self._cached: dict[tuple, Any] = {}
+        self.reader = Reader(engine, base)
+        self._cached: OrderedDict[tuple, Any] = OrderedDict()
         self.templates = Environment(loader=PackageLoader("kg.web", "templates"), autoescape=select_autoescape(default=True),
                                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
         self.templates.globals.update(static=lambda name: f"/static/{name}", home="/", link=self.link, local=local,
                                       number=number, seconds=f"{engine.seconds:g}", format_label=self.format_label,
-                                      kind_label=lambda iri: KIND_LABELS.get(local(iri), local(iri)),
+                                      kind_label=label,
                                       level_label=lambda level: LEVEL_LABELS.get(str(level), str(level or "")))
 
     # ----------------------------------------------------------------- helpers
-
-    def rebase(self, text: str) -> str:
-        """A query written with kg's default instance IRIs, for this store's base."""
-        return rebase(text, self.base)
 
     def link(self, iri: object) -> str:
         """Where an IRI is shown: its path on this server when it lies under the store's base."""
@@ -122,7 +119,7 @@ class Site:
 
     @staticmethod
     def format_label(iri: object) -> str:
-        return FORMAT_LABELS.get(local(iri), local(iri) or "未识别")
+        return label(iri) if iri else "未识别"
 
     def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(**context)
@@ -151,12 +148,17 @@ class Site:
         return answers
 
     async def cached(self, key: tuple, make: Callable[[], Awaitable[Any]]) -> Any:
-        """What ``make`` returns, kept while the store cannot change (read-only serving)."""
+        """What ``make`` returns, kept while the store cannot change (read-only serving): the last
+        :data:`KEPT` answers, so that no run of requests with ever new parameters fills the memory."""
         if self.writable:
             return await make()
-        if key not in self._cached:
-            self._cached[key] = await make()
-        return self._cached[key]
+        if key in self._cached:
+            self._cached.move_to_end(key)
+            return self._cached[key]
+        answer = self._cached[key] = await make()
+        while len(self._cached) > KEPT:
+            self._cached.popitem(last=False)
+        return answer
 
     async def warm(self) -> None:
         """Make what the overview, the checks page and search read once, before anyone asks
@@ -241,10 +243,8 @@ class Site:
         if not info:
             raise HTTPException(404, f"no agency {iri} in this store")
         reports, contacts = await self.together(("agency-reports", {"agency": iri}), ("contacts", {"agency": iri}))
-        failures = []
-        for report in reports:
-            if report["failures"]:
-                failures.extend(await self.select("report-failures", report=report["report"]))
+        failing = [("report-failures", {"report": r["report"]}) for r in reports if r["failures"]]
+        failures = [row for rows in await self.together(*failing) for row in rows]
         first = info[0]
         names = {r["alt"] for r in info if r["alt"]}
         above = []
@@ -337,12 +337,11 @@ class Site:
         if fmt not in ("html", "csv", "json"):
             raise HTTPException(400, "format: html, csv or json")
         try:
-            text = self.rebase(bound_text(name, given))
+            text = bound_text(name, given)
         except KgError as error:
             raise HTTPException(400, first_line(error)) from None
-        rows = await self.cached(("query", name, tuple(sorted(given.items()))), lambda: self.reader.select_text(text))
-        columns = _columns(name, rows)
-        table = [[row.get(c) for c in columns] for row in rows]
+        columns, rows = await self.cached(("query", name, tuple(sorted(given.items()))), lambda: self.reader.table(text))
+        table = [[row[c] for c in columns] for row in rows]
         if fmt != "html":
             media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
             return Response(format_rows(columns, table, fmt), media_type=media,
@@ -423,15 +422,11 @@ class Site:
     async def rdf(self, iri: str, rest: str, media: str) -> Response:
         report = REPORT_PATH.match(rest)
         if report and report.group(0) == rest:
-            text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+            body = await self.reader.graph(media, "graph-report", report=iri)
         elif report:
-            graph = self.base + report.group(0)
-            text = (f'CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o '
-                    f'FILTER(?s = <{iri}> || STRSTARTS(STR(?s), "{iri}/")) }} }}')
+            body = await self.reader.graph(media, "graph-part", report=self.base + report.group(0), part=iri, under=iri + "/")
         else:
-            text = (f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} "
-                    f"UNION {{ SELECT ?s ?q WHERE {{ ?s ?q <{iri}> }} LIMIT 5000 }} }}")
-        body = await self.reader.graph(text, media)
+            body = await self.reader.graph(media, "graph-thing", thing=iri)
         if not body.strip() or body.strip() in (b"[]", b"{}"):
             raise HTTPException(404, f"nothing in this store is named {iri}")
         return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""),
@@ -456,7 +451,7 @@ class Site:
 
     def error_page(self, request: Request, status: int, message: str) -> Response:
         """An error as a page for a browser (one that asks for HTML first), as a line of text otherwise."""
-        accepted = _accept(request.headers.get("accept", ""))
+        accepted = media_ranges(request.headers.get("accept", ""))
         if accepted and accepted[0] in HTML_TYPES:
             return self.render("error.html", status, title=f"{status}", code=status, message=message)
         return Response(message + "\n", status, media_type="text/plain; charset=utf-8")
@@ -472,7 +467,7 @@ def negotiate(request: Request) -> str | None:
         return RDF_FORMATS[fmt]
     if fmt == "html":
         return None
-    for media in _accept(request.headers.get("accept", "")):
+    for media in media_ranges(request.headers.get("accept", "")):
         if media in HTML_TYPES:
             return None
         if media in MEDIA_TYPES:
@@ -482,22 +477,6 @@ def negotiate(request: Request) -> str | None:
         if media == "*/*":
             break
     return "text/turtle"
-
-
-def _accept(header: str) -> list[str]:
-    ranges = []
-    for position, item in enumerate(header.split(",")):
-        media, *params = [part.strip() for part in item.split(";")]
-        quality = 1.0
-        for param in params:
-            if param.lower().startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranges.append((-quality, position, media.lower()))
-    return [media for _, _, media in sorted(ranges)]
 
 
 def _failures(rows: list[dict]) -> list[dict]:
@@ -526,14 +505,6 @@ def _applicant_keys() -> dict[str, str | None]:
 
     columns, _ = layout.table3()
     return dict(zip(columns, (*APPLICANTS, None)))
-
-
-def _columns(name: str, rows: list[dict]) -> list[str]:
-    text = bound_text(name)
-    found = re.search(r"^SELECT\s+(?:DISTINCT\s+)?(.*?)\s*$", text, re.M)
-    names = re.findall(r"\?(\w+)(?=\s|$|\))", found.group(1)) if found else []
-    names = [n for n in dict.fromkeys(names) if not rows or n in rows[0]]
-    return names or (list(rows[0]) if rows else [])
 
 
 def _same_file(path: str, sha256: str) -> bool:

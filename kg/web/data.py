@@ -16,6 +16,7 @@ from importlib.resources import files
 
 import anyio
 
+from kg.base import rebase
 from kg.engine import Cut, Engine, Job, Reply
 from kg.errors import KgError
 from kg.query import without_unbound
@@ -74,11 +75,11 @@ def value(binding: Mapping[str, str] | None) -> object:
     return text
 
 
-def rows(body: bytes) -> list[dict[str, object]]:
-    """The rows of a SPARQL JSON answer, each a dict of its bound variables."""
+def table(body: bytes) -> tuple[list[str], list[dict[str, object]]]:
+    """The columns and rows of a SPARQL JSON answer, each row a dict of every column (None: unbound)."""
     answer = json.loads(body)
     names = answer["head"].get("vars", [])
-    return [{name: value(row.get(name)) for name in names} for row in answer["results"]["bindings"]]
+    return names, [{name: value(row.get(name)) for name in names} for row in answer["results"]["bindings"]]
 
 
 def _whole(reply: Reply) -> bytes:
@@ -97,31 +98,40 @@ def _whole(reply: Reply) -> bytes:
 class Reader:
     """Runs the pages' queries on a served store whose instance IRIs start with ``base``."""
 
-    def __init__(self, engine: Engine, base: str, rebase):
+    def __init__(self, engine: Engine, base: str):
         self.engine = engine
         self.base = base
-        self._rebase = rebase  # query text with kg's default instance namespace -> the store's
 
     def _run(self, text: str, accept: str) -> bytes:
-        reply = self.engine.run(Job("query", text=self._rebase(text), accept=(accept,)))
+        # written with kg's default instance IRIs (a shipped query's region:), run on the store's
+        reply = self.engine.run(Job("query", text=rebase(text, self.base), accept=(accept,)))
         body = _whole(reply)
         if reply.status != 200:
             raise PageError(reply.status if reply.status >= 500 else 500, body.decode("utf-8", "replace").strip())
         return body
 
     async def select(self, name: str, **params: object) -> list[dict[str, object]]:
-        """The rows of page query ``name``. A file writes a parameter as ``$name``: bound, it becomes
-        the value's term; unbound (None), it stays a variable, and ``# with name`` blocks go."""
-        given = {key: item for key, item in params.items() if item is not None}
-        text = without_unbound(page_text(name), set(given))
-        for key, item in given.items():
-            written = term(item)
-            text = re.sub(r"\$" + key + r"\b", lambda _match: written, text)
-        return await self.select_text(text)
+        """The rows of page query ``name`` with ``params`` bound (see :func:`bound`)."""
+        return await self.select_text(bound(name, params))
 
     async def select_text(self, text: str) -> list[dict[str, object]]:
-        return rows(await anyio.to_thread.run_sync(self._run, text, JSON))
+        return (await self.table(text))[1]
 
-    async def graph(self, text: str, media_type: str) -> bytes:
-        """A CONSTRUCT's triples in ``media_type``."""
-        return await anyio.to_thread.run_sync(self._run, text, media_type)
+    async def table(self, text: str) -> tuple[list[str], list[dict[str, object]]]:
+        """A SELECT's columns and rows."""
+        return table(await anyio.to_thread.run_sync(self._run, text, JSON))
+
+    async def graph(self, media_type: str, name: str, **params: object) -> bytes:
+        """The triples of page query ``name`` (a CONSTRUCT) in ``media_type``."""
+        return await anyio.to_thread.run_sync(self._run, bound(name, params), media_type)
+
+
+def bound(name: str, params: dict[str, object]) -> str:
+    """Page query ``name`` with ``params`` bound. A file writes a parameter as ``$name``: bound, it
+    becomes the value's term; unbound (None), it stays a variable, and ``# with name`` blocks go."""
+    given = {key: item for key, item in params.items() if item is not None}
+    text = without_unbound(page_text(name), set(given))
+    for key, item in given.items():
+        written = term(item)
+        text = re.sub(r"\$" + key + r"\b", lambda _match: written, text)
+    return text

@@ -18,7 +18,6 @@ import anyio
 
 from kg.base import rebase
 from kg.engine import Cut, Engine, Job, Reply
-from kg.errors import KgError
 from kg.query import without_unbound
 from kg.vocab import NOT_IN_IRI
 
@@ -28,11 +27,12 @@ _INTEGERS = {_XSD + name for name in ("integer", "int", "long", "short", "nonNeg
                                       "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
 
 
-class PageError(KgError):
-    """A page that cannot be made: the query was cut or failed (``status`` is the HTTP status to answer)."""
+class PageError(Exception):
+    """A page that cannot be made: its query was cut or failed, or a parameter is not valid
+    (``status``: the HTTP status to answer). Not a KgError: it names no file, it is an answer."""
 
     def __init__(self, status: int, message: str):
-        super().__init__("page", message)
+        super().__init__(message)
         self.status = status
         self.message = message
 

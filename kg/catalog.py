@@ -166,10 +166,10 @@ def has_statistics(store: ReportStore) -> bool:
 
 def stored_statistics(db: ox.Store, base: str) -> list[Triple]:
     """The statistics a store keeps (its void graph), as rdflib triples under its base; none when absent."""
-    from kg.export import _term
+    from kg.export import rdflib_term
 
     quads = db.quads_for_pattern(None, None, None, ox.NamedNode(base + "graph/void"))
-    return [(_term(q.subject), _term(q.predicate), _term(q.object)) for q in quads]
+    return [(rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)) for q in quads]
 
 
 def describe(

@@ -56,7 +56,7 @@ def to_graph(store: ReportStore) -> Graph:
     whole graph in memory (fine for thousands of reports, not for the largest stores).
     """
     graph = Graph(bind_namespaces="none")
-    term = lru_cache(maxsize=None)(_term)  # each term converted once: most recur (predicates, rules, offsets)
+    term = lru_cache(maxsize=None)(rdflib_term)  # each term converted once: most recur (predicates, rules, offsets)
     add = graph.store.add  # (Graph.add checks each term's type again)
     try:
         for triple in _restored(_data_triples(store)):
@@ -66,7 +66,7 @@ def to_graph(store: ReportStore) -> Graph:
     return graph
 
 
-def _term(term: object) -> Node:
+def rdflib_term(term: object) -> Node:
     """A pyoxigraph term as rdflib's (converted here rather than by parsing N-Triples: several times faster)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)

@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg import resources
-from kg.base import DEFAULT, of_reports
-from kg.base import rebase as rebase  # the web front end rebases shipped queries with it
+from kg.base import DEFAULT, of_reports, rebase
 from kg.engine import solutions
 from kg.errors import KgError, ResourceError, first_line
 from kg.store import instance_base
@@ -400,12 +399,18 @@ _VALUES: dict[str, Callable[[str], object]] = {
 }
 
 
+def literal_value(text: str, datatype: str | None) -> object:
+    """A literal's lexical form as a plain value by its datatype (int, Decimal, float, bool, date,
+    datetime); a string when the datatype is none of those or the form is not one of it."""
+    convert = _VALUES.get(datatype or "")
+    return convert(text) if convert is not None else text
+
+
 def cell(term: object) -> object:
     """A result cell as a plain value: int, Decimal, float, bool, date, datetime, str or None."""
     kind = type(term)
     if kind is ox.Literal:
-        convert = _VALUES.get(term.datatype.value)  # type: ignore[attr-defined]
-        return convert(term.value) if convert is not None else term.value  # type: ignore[attr-defined]
+        return literal_value(term.value, term.datatype.value)  # type: ignore[attr-defined]
     if kind is ox.NamedNode:
         return term.value  # type: ignore[attr-defined]
     if kind is ox.BlankNode:

@@ -31,6 +31,7 @@ from kg.base import DEFAULT as DEFAULT_BASE
 from kg.catalog import describe, serialize
 from kg.engine import Engine, media_ranges
 from kg.errors import KgError, first_line
+from kg.manifest import file_sha256
 from kg.query import bound_text, format_rows, list_queries
 from kg.resources import ontology_graph
 from kg.vocab import KG, NOT_IN_IRI
@@ -83,6 +84,11 @@ def label(iri: object) -> str:
     return _ontology_label(str(iri)) or local(iri) if iri else ""
 
 
+def format_label(iri: object) -> str:
+    """A report's format (kg:Template2021…) as the ontology names it; a report of no known format."""
+    return label(iri) if iri else "未识别"
+
+
 def number(value: object) -> str:
     """A figure as printed: integers with no decimals, decimals as stored."""
     if value is None:
@@ -105,8 +111,10 @@ class Site:
         self._cached: OrderedDict[tuple, Any] = OrderedDict()
         self.templates = Environment(loader=PackageLoader("kg.web", "templates"), autoescape=select_autoescape(default=True),
                                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
+        # chart data goes through tojson: a sum of decimal figures (fees) is a Decimal
+        self.templates.policies["json.dumps_kwargs"] = {"default": float, "sort_keys": True}
         self.templates.globals.update(static=lambda name: f"/static/{name}", home="/", link=self.link, local=local,
-                                      number=number, seconds=f"{engine.seconds:g}", format_label=self.format_label,
+                                      number=number, seconds=f"{engine.seconds:g}", format_label=format_label,
                                       kind_label=label,
                                       level_label=lambda level: LEVEL_LABELS.get(str(level), str(level or "")))
 
@@ -116,10 +124,6 @@ class Site:
         """Where an IRI is shown: its path on this server when it lies under the store's base."""
         text = str(iri or "")
         return self.prefix + text[len(self.base):] if text.startswith(self.base) else text
-
-    @staticmethod
-    def format_label(iri: object) -> str:
-        return label(iri) if iri else "未识别"
 
     def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(**context)
@@ -184,7 +188,7 @@ class Site:
         by_year: dict[object, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         formats, medias = set(), set()
         for row in years:
-            fmt = self.format_label(row["format"]) if row["format"] else "未识别"
+            fmt = format_label(row["format"])
             media = local(row["media"]) or "?"
             by_year[row["year"]][fmt] += row["reports"]
             by_year[row["year"]]["media:" + media] += row["reports"]
@@ -290,7 +294,7 @@ class Site:
         return self.render("report.html", title=head["title"] or head["printed"] or "年度报告", iri=iri, head=head,
                            tables=tables, cells=table_cells, record=sorted(record, key=lambda f: f["key"]),
                            text_figures=text_figures, failures=_failures(failures), compared=compared,
-                           contacts=_contacts(contacts), contact_labels=CONTACT_LABELS, applicants=_applicant_keys(),
+                           contacts=_contacts(contacts), contact_labels=CONTACT_LABELS, applicants=layout.applicant_columns(),
                            blocks=layout.TABLE4_BLOCKS)
 
     async def figure(self, iri: str) -> Response:
@@ -500,24 +504,11 @@ def _contacts(rows: list[dict]) -> dict[str, dict[str, list]]:
     return by_kind
 
 
-def _applicant_keys() -> dict[str, str | None]:
-    from kg.model import APPLICANTS
-
-    columns, _ = layout.table3()
-    return dict(zip(columns, (*APPLICANTS, None)))
-
-
 def _same_file(path: str, sha256: str) -> bool:
-    import hashlib
-
     try:
-        digest = hashlib.sha256()
-        with open(path, "rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path) == sha256
     except OSError:
         return False
-    return digest.hexdigest() == sha256
 
 
 @lru_cache(maxsize=16)

@@ -15,16 +15,15 @@ from functools import cache
 from importlib.resources import files
 
 import anyio
+from rdflib import Literal, URIRef
 
 from kg.base import rebase
 from kg.engine import Cut, Engine, Job, Reply
-from kg.query import without_unbound
+from kg.query import literal_value, without_unbound
 from kg.vocab import NOT_IN_IRI
+from kg.writer import n3
 
 JSON = "application/sparql-results+json"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {_XSD + name for name in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger",
-                                      "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
 
 
 class PageError(Exception):
@@ -44,35 +43,26 @@ def page_text(name: str) -> str:
 
 
 def term(value: object) -> str:
-    """A parameter as a SPARQL term: an int as an integer, an http(s) string as an IRI (refused when
-    it holds a character IRIs may not), any other string as a string literal."""
+    """A parameter as a SPARQL term: an int as an integer, an http(s) string as an IRI (400 when it
+    holds a character IRIs may not), any other string as a string literal."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise TypeError(f"not a page query parameter: {value!r}")
-    if isinstance(value, int):
-        return str(value)
-    if value.startswith(("http://", "https://")):
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
         if NOT_IN_IRI.search(value):
             raise PageError(400, f"not an IRI: {value[:200]!r}")
-        return f"<{value}>"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+        return n3(URIRef(value))
+    return n3(Literal(value))
 
 
 def value(binding: Mapping[str, str] | None) -> object:
-    """One SPARQL JSON binding as a plain value."""
+    """One SPARQL JSON binding as a plain value (:func:`kg.query.literal_value`); a decimal with
+    nothing after the point as an int, as kg prints figures."""
     if binding is None:
         return None
-    text = binding["value"]
-    datatype = binding.get("datatype")
-    if datatype in _INTEGERS:
-        return int(text)
-    if datatype == _XSD + "decimal":
-        number = Decimal(text)
-        return int(number) if number == number.to_integral_value() else number
-    if datatype in (_XSD + "double", _XSD + "float"):
-        return float(text)
-    if datatype == _XSD + "boolean":
-        return text == "true"
-    return text
+    converted = literal_value(binding["value"], binding.get("datatype"))
+    if isinstance(converted, Decimal) and converted == converted.to_integral_value():
+        return int(converted)
+    return converted
 
 
 def table(body: bytes) -> tuple[list[str], list[dict[str, object]]]:

@@ -97,3 +97,10 @@ def applicant_label(key: str) -> str:
     """表三's column heading for an applicant type: the ontology's Chinese label of ``kga:KEY``."""
     labels = ontology_graph().objects(URIRef(KGA[key]), SKOS.prefLabel)
     return next((str(label) for label in labels if isinstance(label, Literal) and label.language == "zh"), key)
+
+
+@cache
+def applicant_columns() -> dict[str, str | None]:
+    """表三's column headings with the applicant type each counts (None: 总计)."""
+    columns, _ = table3()
+    return dict(zip(columns, (*APPLICANTS, None)))

@@ -171,7 +171,7 @@ class Site:
             return
         try:
             await self.cached(("overview",), self._overview_rows)
-            await self.cached(("overview-checks",), lambda: self.select("overview-checks"))
+            await self._check_kinds()
             await self.cached(("checks", None, None, None), lambda: self.select("checks"))
             await self.cached(("names",), lambda: self.select("names"))
         except (PageError, OSError):
@@ -179,12 +179,16 @@ class Site:
 
     async def _overview_rows(self) -> tuple:
         return (await self.select("overview-counts"), await self.select("overview-years"),
-                await self.select("overview-provinces"), await self.select("overview-checks"))
+                await self.select("overview-provinces"))
+
+    async def _check_kinds(self) -> list[dict[str, Any]]:
+        return await self.cached(("overview-checks",), lambda: self.select("overview-checks"))
 
     # ----------------------------------------------------------------- pages
 
     async def overview(self, request: Request) -> Response:
-        counts, years, provinces, checks = await self.cached(("overview",), self._overview_rows)
+        counts, years, provinces = await self.cached(("overview",), self._overview_rows)
+        checks = await self._check_kinds()
         by_year: dict[object, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         formats, medias = set(), set()
         for row in years:
@@ -323,7 +327,7 @@ class Site:
         key = ("checks", check, region, year)
         rows = await self.cached(key, lambda: self.select("checks", **args))
         rows = sorted(rows, key=lambda r: (str(r["agency_name"] or ""), r["year"] or 0, str(r["where"])))
-        kinds = await self.cached(("overview-checks",), lambda: self.select("overview-checks"))
+        kinds = await self._check_kinds()
         return self.render("checks.html", title="核查：未通过的一致性检查", rows=rows, kinds=kinds, check=check or "",
                            region=region or "", year=year or "", limited=len(rows) >= 500)
 

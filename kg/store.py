@@ -43,7 +43,11 @@ VOID_GRAPH = str(KGID["graph/void"])  # the base and kg.catalog's statistics
 DATASET = str(KGID["dataset"])  # the whole graph as a data set (dcat:Dataset, void:Dataset)
 _URI_SPACE = ox.NamedNode(str(VOID.uriSpace))
 
-SPECIAL = (SHARED, LINKS, ONTOLOGY, VOID_GRAPH)
+# the report graphs a build is bulk-loading (kg.writer): whole only once they leave this list
+PENDING = str(KGID["graph/pending"])
+MEMBER = "http://www.w3.org/2000/01/rdf-schema#member"
+
+SPECIAL = (SHARED, LINKS, ONTOLOGY, VOID_GRAPH, PENDING)
 _PREFIX_DECLS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in (("dcat", DCAT), ("kg", str(KG)), ("dcterms", DCTERMS)))
 
 
@@ -122,6 +126,10 @@ class ReportStore:
             }
             self._graphs = {e.graph: e for e in self._entries.values()}
         return self._entries
+
+    def pending(self) -> list[str]:
+        """The report graphs a build was bulk-loading when it stopped (none after a whole build)."""
+        return sorted(row[0].value for row in self.select(f"SELECT ?g WHERE {{ GRAPH <{PENDING}> {{ <{PENDING}> <{MEMBER}> ?g }} }}"))
 
     def report_graphs(self) -> list[str]:
         """The named graphs that hold one report each, sorted, as the store names them."""

@@ -89,8 +89,14 @@ def open_store(path: str | Path, *, create: bool = False, read_only: bool = Fals
             db = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except Exception as error:  # noqa: BLE001 - OSError (lock, permissions) or RuntimeError (corruption)
             raise open_error(shown, error) from None
-        store = ReportWriter(db, shown)
+        store = ReportWriter(db, shown, bulk=not read_only)
         try:
+            half = store.pending()
+            if half and read_only:
+                raise StoreError(shown, f"a build stopped while writing {len(half)} report(s), left half-written: "
+                                        "run kg build on the store again, which removes them first")
+            if half:
+                store.recover(half)
             yield store
         finally:
             written = store.written

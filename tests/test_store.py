@@ -25,7 +25,7 @@ from kg.graphio import load_graph
 from kg.query import list_queries, run_query
 from kg.export import to_graph
 from kg.resources import mapping_id
-from kg.store import SHARED
+from kg.store import MEMBER, PENDING, SHARED
 from kg.store_open import open_store
 from kg.writer import build_graph
 from kg.vocab import DCAT
@@ -272,6 +272,32 @@ def test_a_build_killed_half_way_leaves_whole_reports(tmp_path):
     assert isomorphic(store_graph(store), turtle_of(files_of(reports)))
 
 
+def test_a_bulk_load_cut_short_is_refused_for_reading_and_removed_by_the_next_build(tmp_path):
+    """What a build killed inside a bulk load leaves (kg.writer: the graphs listed as pending,
+    their triples loaded, the closing transaction never run), made by the same two steps."""
+    from kg.writer import _quads, prepare
+
+    files = files_of(corpus(tmp_path / "reports"))
+    kept, cut = files[:3], files[3:5]
+    store = tmp_path / "store"
+    assert build(*kept, "--store", str(store)).exit_code == 0
+    db = ox.Store(str(store))
+    reports = [prepare(extract_file(f)) for f in cut]
+    listed = " ".join(f"<{PENDING}> <{MEMBER}> <{r.iri}> ." for r in reports)
+    db.update(f"INSERT DATA {{ GRAPH <{PENDING}> {{ {listed} }} }}")
+    db.bulk_load(_quads(reports), ox.RdfFormat.N_QUADS)
+    del db
+    read = runner.invoke(app, ["query", "applications-per-year", "--store", str(store)])
+    assert read.exit_code == 2
+    assert read.output.strip().splitlines() == [
+        f"kg: {store}: a build stopped while writing 2 report(s), left half-written: "
+        "run kg build on the store again, which removes them first"]
+    again = build(*kept, "--store", str(store))
+    assert again.exit_code == 0 and "0 added, 0 replaced, 3 unchanged" in again.stdout, again.output
+    # the half-written reports are gone, with the agencies and divisions only they led to
+    assert not difference(store_graph(store), turtle_of(kept))
+
+
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["kill", "kill-9"])
 def test_a_killed_parallel_build_leaves_no_worker_and_whole_reports(tmp_path, how):
     # a synthetic province, so that the pool is still extracting when the kill comes (the eleven
@@ -455,7 +481,7 @@ def test_a_bad_report_in_a_batch_loses_only_itself(tmp_path):
 
     files = files_of(corpus(tmp_path / "reports"))
     reports = [prepare(extract_file(f)) for f in files]
-    bad = dataclasses.replace(reports[3], own=reports[3].own + '\n<http://e/a> <http://e/p> "unterminated .')
+    bad = dataclasses.replace(reports[3], own=reports[3].own + f'\n<http://e/a> <http://e/p> "unterminated <{reports[3].iri}> .'.encode())
     with open_store(tmp_path / "store", create=True) as db:
         with db.batch() as failed:
             for report in [*reports[:3], bad, *reports[4:]]:

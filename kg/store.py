@@ -146,9 +146,11 @@ class ReportStore:
         return sorted(g.value for g in self.db.named_graphs() if isinstance(g, ox.NamedNode))
 
     def triple_count(self) -> int:
-        """Triples of the data graphs (what a Turtle build of the same reports holds)."""
-        other = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ <{ONTOLOGY}> <{VOID_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}")
-        return len(self.db) - int(other[0][0].value)
+        """Triples of the data graphs (what a Turtle build of the same reports holds): the sizes
+        the report graphs record (``void:triples``), and the shared and series-links graphs counted."""
+        reports = self.select(f"SELECT (SUM(?n) AS ?t) WHERE {{ GRAPH ?g {{ ?g <{VOID.triples}> ?n }} }}")
+        other = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ <{SHARED}> <{LINKS}> }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        return int(reports[0][0].value if reports[0][0] is not None else 0) + int(other[0][0].value)
 
     # -- querying
 

@@ -145,6 +145,10 @@ def prepare(facts: ReportFacts) -> Prepared:
             shared.append(f"{subject} {predicate} {value} .")
         if p_ == in_series:
             series.add(o_ or str(o))
+    # the graph's size, itself included: the store's triples are then summed from one triple
+    # per report rather than counted one by one (8 s at 20,000 reports)
+    own.append(f'<{iri}> <{VOID.triples}> "{len(own) + 1}"^^<{XSD.integer}>{graph}')
+    predicates.add(str(VOID.triples))
     return Prepared(
         iri, facts.source, facts.sha256, "\n".join(own).encode("utf-8"), "\n".join(shared), tuple(sorted(series)),
         About(
@@ -210,8 +214,12 @@ class ReportWriter(ReportStore):
                 names.add((row[0].value, row[1].value))
             for row in self.select(f"{_PREFIX_DECLS}\nSELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?r dcat:inSeries ?s }} }}"):
                 series.add(row[0].value)
+            # the IRIs it refers to outside itself first, then those the shared graph describes:
+            # joining all its objects with the shared graph took Oxigraph 16 times as long
+            outside = f'GRAPH <{graph}> {{ ?r ?q ?y }} FILTER(isIRI(?y) && !STRSTARTS(STR(?y), "{graph}/"))'
             for row in self.select(
-                f"SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?y WHERE {{ GRAPH <{graph}> {{ ?r ?q ?y }} GRAPH <{SHARED}> {{ ?y ?p ?o }} }} }} "
+                f"SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?y WHERE {{ {{ SELECT DISTINCT ?y WHERE {{ {outside} }} }} "
+                f"FILTER EXISTS {{ GRAPH <{SHARED}> {{ ?y ?p ?o }} }} }} }} "
                 f"GRAPH <{SHARED}> {{ ?y {_REACH} ?x }} FILTER EXISTS {{ GRAPH <{SHARED}> {{ ?x ?p2 ?o2 }} }} }}"
             ):
                 shared.add(row[0].value)

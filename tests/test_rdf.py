@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, PROV, QB, RDF, SKOS
+from rdflib.namespace import DCTERMS, PROV, QB, RDF, SKOS, VOID, XSD
 
 from kg.model import Contact, Evidence, Fact, ReportFacts, Stat
 from kg.export import to_graph
@@ -316,9 +316,12 @@ def test_union_of_named_graphs(facts, others):
     for f in [facts, *others]:
         union += report_graph(f)
     links = [t for t in g if t[1] in (DCAT.prev, DCAT.first, DCAT.last)]
-    for link in links:
-        union.add(link)
-    assert links and isomorphic(g, union)  # the reports' triples, and the series links
+    # the writer records each report graph's size on the report (void:triples)
+    sizes = {s: int(o) for s, p, o in g if p == VOID.triples}
+    assert set(sizes) == {report_iri(f) for f in [facts, *others]}
+    for triple in links + [(s, VOID.triples, Literal(n, datatype=XSD.integer)) for s, n in sizes.items()]:
+        union.add(triple)
+    assert links and isomorphic(g, union)  # the reports' triples, their sizes and the series links
 
 
 # ---------------------------------------------------------------- Turtle

@@ -16,6 +16,7 @@ import psutil
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
+from rdflib.namespace import VOID
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from typer.testing import CliRunner
 
@@ -96,6 +97,11 @@ def test_store_holds_what_the_turtle_build_holds(built):
         assert len(db.report_graphs()) == n
         shared = {str(s) for s in graph.subjects() if str(s).startswith("https://w3id.org/govinfo-kg/id/agency/")}
         assert shared and all(ox.NamedNode(SHARED) in {q.graph_name for q in db.db.quads_for_pattern(ox.NamedNode(s), None, None)} for s in shared)
+        # each report graph records its size, and the store's triples are summed from them
+        for name in db.report_graphs():
+            size = db.db.quads_for_pattern(ox.NamedNode(name), ox.NamedNode(str(VOID.triples)), None, ox.NamedNode(name))
+            assert int(next(size).object.value) == len(list(db.db.quads_for_pattern(None, None, None, ox.NamedNode(name))))
+        assert db.triple_count() == len(graph) == len(turtle)
 
 
 def test_table_cells_keep_their_grid_positions_through_the_store(tmp_path):

@@ -17,7 +17,6 @@ A timer that shuts the request's socket down bounds the whole request, with no d
 from __future__ import annotations
 
 import base64
-import hashlib
 import http.client
 import netrc
 import os
@@ -36,7 +35,7 @@ from urllib.request import HTTPHandler, HTTPSHandler, Request, build_opener
 
 from kg.errors import KgError
 from kg.export import graph_ntriples
-from kg.journal import Journal
+from kg.journal import Journal, fingerprint
 from kg.store import ReportStore
 
 DEADLINE = 3600.0  # seconds for a whole push
@@ -287,7 +286,7 @@ def push(
                     return None if answer is None else answer[:2]
                 problem, where, pause = answer[1], graph, answer[2]
             if attempt == retries:
-                raise stop(f"{problem} (tried {retries + 1} times)", where)
+                raise stop(f"{problem} (tried {'once' if retries == 0 else f'{retries + 1} times'})", where)
             pause = min(BACKOFF * 2**attempt if pause is None else pause, PAUSE_MAX)
             if time.monotonic() + pause >= end:
                 raise stop(f"{problem}; the push would pass its deadline of {deadline:g} s before trying again", where)
@@ -300,7 +299,7 @@ def push(
         total = len(graphs) + len(gone)
         for number, graph in enumerate(graphs, 1):
             body = graph_ntriples(store, graph)
-            digest = hashlib.sha256(body).hexdigest()
+            digest = fingerprint(body)
             if record and not everything and record.sent.get(graph) == digest:
                 done.skipped += 1
             elif (refused := send("PUT", graph, body)) is None:

@@ -12,6 +12,11 @@ whole request (connect, send, answer), as has the push. The standard library spe
 operation too, so a client library would not help. Against a server answering one byte a
 second, a PUT with ``timeout=3`` took 26 s in each of urllib, requests and httpx (measured).
 A timer that shuts the request's socket down bounds the whole request, with no dependency.
+
+An endpoint also fails for a while (a restart, a full queue): a request that fails for now is
+tried again with a growing pause, inside the push's deadline. And a push of a large store is
+long: the journal (:mod:`kg.journal`) records each graph once it is sent, so the next push
+sends only what changed or what a cut-off push did not send.
 """
 
 from __future__ import annotations
@@ -299,7 +304,7 @@ def push(
         total = len(graphs) + len(gone)
         for number, graph in enumerate(graphs, 1):
             body = graph_ntriples(store, graph)
-            digest = fingerprint(body)
+            digest = fingerprint(body) if record else ""
             if record and not everything and record.sent.get(graph) == digest:
                 done.skipped += 1
             elif (refused := send("PUT", graph, body)) is None:

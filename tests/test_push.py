@@ -1,6 +1,8 @@
 """kg push against endpoints that are not friendly, run as a user runs it (tests.hostile.run_kg):
-small http.servers on 127.0.0.1 that demand Basic auth, refuse it, or answer one byte at a
-time; every run's output is searched for the password."""
+small http.servers on 127.0.0.1 that demand Basic auth, refuse it, answer one byte at a time,
+fail for a while or drop the connection; pushes cut off and run again, and pushes after a
+rebuild, counted request by request. Every run's output and journal are searched for the
+password."""
 
 from __future__ import annotations
 

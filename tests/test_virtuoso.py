@@ -31,7 +31,9 @@ def pushed(tmp_path_factory):
         store = folder / "store"
         built = run_kg("build", EXAMPLES, "--store", store)
         assert built.returncode == 0, built.stderr
-        run = run_kg("push", "--store", store, "--endpoint", server.url + "/sparql-graph-crud", env={"KG_PUSH_USER": ""})
+        netrc = folder / "empty.netrc"
+        netrc.write_text("", encoding="utf-8")
+        run = run_kg("push", "--store", store, "--endpoint", server.url + "/sparql-graph-crud", env={"KG_PUSH_USER": "", "NETRC": str(netrc)})
         assert run.returncode == 0 and run.stderr == "", run.stderr
         assert run.stdout.startswith("pushed ") and ": 0 already there, 0 retried, 0 refused, 0 deleted" in run.stdout, run.stdout
         yield store, server

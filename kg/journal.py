@@ -44,7 +44,7 @@ class Journal:
         check_writable(self.path)
         try:
             with open(self.path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
+                lines = handle.read().split("\n")  # not splitlines: an IRI may hold U+2028, which it splits at
         except FileNotFoundError:
             lines = []
         except OSError as error:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser eval quality bench metrics clean
+.PHONY: run test install browser virtuoso eval quality bench metrics clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,7 +28,16 @@ browser:
 	  { apt-get update -q -q >/dev/null && apt-get install -y -q -q chromium fonts-noto-cjk >/dev/null; } || \
 	  echo "chromium could not be installed: the browser tests will skip"; fi
 
-test: $(STAMP) browser  # kg's types first (mypy), then the tests
+# Virtuoso, the second engine kg push is tested against (tests/virtuoso.py), from Debian as
+# above (about 10 s to install with a fresh package index); without it those tests skip.
+virtuoso:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s virtuoso-opensource >/dev/null 2>&1; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q -q virtuoso-opensource >/dev/null 2>&1 || \
+	  { apt-get update -q -q >/dev/null && apt-get install -y -q -q virtuoso-opensource >/dev/null; } || \
+	  echo "virtuoso-opensource could not be installed: the Virtuoso tests will skip"; fi
+
+test: $(STAMP) browser virtuoso  # kg's types first (mypy), then the tests
 	$(BIN)/python -m mypy kg
 	$(BIN)/python -m pytest
 

@@ -649,15 +649,30 @@ def push(
     endpoint: Annotated[str, typer.Option("--endpoint", help="The Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")],
     deadline: Annotated[float, typer.Option("--deadline", min=0.001, metavar="SECONDS", help="Stop the push after this long.")] = 3600.0,
     graph_deadline: Annotated[float, typer.Option("--graph-deadline", min=0.001, metavar="SECONDS",
-                                                  help="Stop the push when one graph's PUT takes longer.")] = 600.0,
+                                                  help="Give up one attempt of a graph's PUT after this long.")] = 600.0,
+    retries: Annotated[int, typer.Option("--retries", min=0, max=20, metavar="N",
+                                         help="Try a graph again up to N times when it fails for now (no connection, 5xx, 408, 429, its deadline).")] = 3,
+    journal: Annotated[Optional[Path], typer.Option("--journal", metavar="FILE", show_default=False,
+                                                    help="The record of what was pushed where (default: STORE.push.jsonl beside the store).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Send every graph, even those the journal says the endpoint has.")] = False,
 ) -> None:
-    """Send every named graph of a store to a SPARQL 1.1 Graph Store Protocol endpoint.
+    """Send the named graphs of a store to a SPARQL 1.1 Graph Store Protocol endpoint, those that
+    changed since the last push there.
 
-    Each graph (one per report, the shared triples, the series links and the ontology) is
-    PUT as N-Triples to ENDPOINT?graph=IRI, replacing that graph on the endpoint (Oxigraph,
-    Fuseki, Virtuoso, GraphDB). A refused graph is named and the push goes on (exit 1); an
-    endpoint that cannot be reached, refuses the credentials or passes a deadline stops it
-    (exit 2), and a re-run sends every graph again.
+    Each graph (one per report, the shared triples, the series links, the statistics and the
+    ontology) is PUT as N-Triples to ENDPOINT?graph=IRI, replacing that graph on the endpoint
+    (Oxigraph, Fuseki, Virtuoso, GraphDB, kg serve --writable). A journal beside the store
+    (STORE.push.jsonl, or --journal) records the hash of each graph sent to each endpoint: a
+    push sends only graphs new or changed since (all of them with --all), and DELETEs graphs
+    it pushed that the store no longer has. A push that stops (a deadline, the endpoint gone,
+    Ctrl-C, kill) keeps what it sent: run it again to send the rest. If the endpoint lost its
+    data, push with --all.
+
+    A request that fails for now (no connection, HTTP 5xx, 408 or 429, its --graph-deadline)
+    is tried again after 0.5 s, 1 s, 2 s... (or what Retry-After asks, up to 60 s), --retries
+    times, within --deadline; then the push stops (exit 2). A graph refused otherwise (another
+    HTTP error) is named and the push goes on (exit 1); refused credentials (401, 403) stop it
+    (exit 2).
 
     Credentials (HTTP Basic) come from the URL (http://USER:PASSWORD@HOST/...), else from
     KG_PUSH_USER and KG_PUSH_PASSWORD, else from the endpoint host's entry in ~/.netrc (or the
@@ -670,11 +685,17 @@ def push(
     from kg.endpoint import push as push_graphs
     from kg.store_open import open_store
 
-    with open_store(store, read_only=True) as db, _progress("pushing") as show:
-        sent, failures = push_graphs(db, endpoint, show, deadline, graph_deadline)
-    _failed(failures, {})
-    typer.echo(f"pushed {sent} graphs to {public_url(endpoint)}" + (f", {len(failures)} refused (listed above)" if failures else ""))
-    raise typer.Exit(1 if failures else 0)
+    if journal is None:
+        place = store.resolve()
+        journal = place.with_name(place.name + ".push.jsonl")
+    stopped = f"push interrupted; the graphs sent are recorded in {journal}: run kg push again to send the rest"
+    with _stopped_by_kill(stopped), open_store(store, read_only=True) as db, _progress("pushing") as show:
+        done = push_graphs(db, endpoint, show, deadline, graph_deadline, retries, journal, everything)
+    _failed(done.failures, {})
+    refused = f"{len(done.failures)} refused" + (" (listed above)" if done.failures else "")
+    typer.echo(f"pushed {done.sent} graphs to {public_url(endpoint)}: {done.skipped} already there, "
+               f"{done.retried} retried, {refused}, {done.deleted} deleted")
+    raise typer.Exit(1 if done.failures else 0)
 
 
 @app.command()

@@ -12,6 +12,11 @@ whole request (connect, send, answer), as has the push. The standard library spe
 operation too, so a client library would not help. Against a server answering one byte a
 second, a PUT with ``timeout=3`` took 26 s in each of urllib, requests and httpx (measured).
 A timer that shuts the request's socket down bounds the whole request, with no dependency.
+
+An endpoint also fails for a while (a restart, a full queue): a request that fails for now is
+tried again with a growing pause, inside the push's deadline. And a push of a large store is
+long: the journal (:mod:`kg.journal`) records each graph once it is sent, so the next push
+sends only what changed or what a cut-off push did not send.
 """
 
 from __future__ import annotations
@@ -26,16 +31,23 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import HTTPHandler, HTTPSHandler, Request, build_opener
 
 from kg.errors import KgError
 from kg.export import graph_ntriples
+from kg.journal import Journal, fingerprint
 from kg.store import ReportStore
 
 DEADLINE = 3600.0  # seconds for a whole push
 GRAPH_DEADLINE = 600.0  # seconds for one graph's PUT, from connecting to the last byte of the answer
+RETRIES = 3  # more attempts of a request that failed for now
+BACKOFF = 0.5  # seconds before the first retry; doubled for each next one
+PAUSE_MAX = 60.0  # seconds: the longest pause before a retry, whatever Retry-After asks
 CREDENTIALS = "give credentials in ~/.netrc or KG_PUSH_USER/KG_PUSH_PASSWORD"
 
 
@@ -149,10 +161,11 @@ class _Watched(HTTPHandler, HTTPSHandler):
         return self.do_open(self.watch.connection(http.client.HTTPSConnection), request, context=self._context)
 
 
-def _put(request: Request, seconds: float) -> tuple[int, str] | None:
+def _put(request: Request, seconds: float) -> tuple[int, str, float | None] | None:
     """Send ``request`` within ``seconds`` of wall-clock time; None when accepted, else the HTTP
-    status and ``HTTP code reason: first line of the answer``. Raises :class:`_Late` past the
-    deadline, OSError or HTTPException when the endpoint cannot be reached."""
+    status, ``HTTP code reason: first line of the answer`` and its Retry-After in seconds (or
+    None). Raises :class:`_Late` past the deadline, OSError or HTTPException when the endpoint
+    cannot be reached."""
     watch = _Watch(seconds)
     opener = build_opener(_Watched(watch))
     watch.timer.start()
@@ -165,7 +178,8 @@ def _put(request: Request, seconds: float) -> tuple[int, str] | None:
         return None
     except HTTPError as error:  # its answer's first line is read under the same deadline
         try:
-            return error.code, _reason(error)
+            after = (error.headers.get("Retry-After") or "").strip() if error.headers else ""
+            return error.code, _reason(error), float(after) if after.isdigit() else None  # a date: the backoff's pause
         finally:
             error.close()
     except (OSError, http.client.HTTPException):
@@ -184,20 +198,51 @@ def _reason(error: HTTPError) -> str:
     return f"HTTP {error.code} {error.reason}" + (f": {body[0][:200]}" if body else "")
 
 
+def _passing(status: int) -> bool:
+    """An HTTP status that may go away if asked again: the server failed, timed out or is busy
+    (501 says it has no such method: asking again would not help)."""
+    return status in (408, 429) or (status >= 500 and status != 501)
+
+
+def _unreachable_for_now(reason: object) -> bool:
+    """A network error that may go away (refused, reset, timed out), unlike a host name that
+    does not resolve or a certificate that does not verify."""
+    return not isinstance(reason, (socket.gaierror, ssl.SSLCertVerificationError))
+
+
+@dataclass
+class Pushed:
+    """What a push did: graphs sent, skipped (the endpoint has them as they are), retried (took
+    more than one attempt), deleted (gone from the store), and the graphs refused."""
+
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    deleted: int = 0
+    failures: list[KgError] = field(default_factory=list)
+
+
 def push(
     store: ReportStore,
     endpoint: str,
     on_progress: Callable[[int, int], None] | None = None,
     deadline: float = DEADLINE,
     graph_deadline: float = GRAPH_DEADLINE,
-) -> tuple[int, list[KgError]]:
-    """PUT every named graph of ``store`` to a Graph Store Protocol endpoint; (graphs sent, failures).
+    retries: int = RETRIES,
+    journal: str | Path | None = None,
+    everything: bool = False,
+) -> Pushed:
+    """PUT the named graphs of ``store`` to a Graph Store Protocol endpoint, those that changed
+    since the push the ``journal`` file records (all of them without a journal, or with
+    ``everything``), and DELETE those the journal says were pushed and the store no longer has.
 
-    A graph the endpoint refuses (an HTTP error) is a failure and the push goes on. An
-    endpoint that cannot be reached, refuses the credentials (HTTP 401 or 403) or is still
-    busy at a deadline (``graph_deadline`` seconds for one graph, ``deadline`` for the push)
-    raises :class:`EndpointError` at once; pushed graphs stay pushed (each PUT replaces one
-    whole graph), so a re-run sends the rest. No message shows the URL's credentials.
+    A request that fails for now (no connection, the graph's deadline, HTTP 5xx, 408, 429) is
+    tried again up to ``retries`` times, after 0.5 s, 1 s, 2 s... (or the answer's Retry-After,
+    up to a minute), within the push's ``deadline``. A graph the endpoint refuses (another
+    HTTP error) is a failure and the push goes on. Refused credentials (HTTP 401 or 403), a
+    request still failing after its retries, or the deadline raise :class:`EndpointError` at
+    once; the graphs pushed are recorded, so a re-run sends the rest. No message shows the URL's
+    credentials.
     """
     shown = public_url(endpoint)
     try:
@@ -207,36 +252,77 @@ def push(
         valid = False
     if not valid:
         raise EndpointError(shown, "not an http(s) URL (for Oxigraph: http://HOST:PORT/store)")
-    headers = {"Content-Type": "application/n-triples"}
+    auth = {}
     given = credentials(endpoint)
     if given is not None:
-        headers["Authorization"] = "Basic " + base64.b64encode(f"{given[0]}:{given[1]}".encode("utf-8")).decode("ascii")
-    graphs = store.all_graphs()
+        auth["Authorization"] = "Basic " + base64.b64encode(f"{given[0]}:{given[1]}".encode("utf-8")).decode("ascii")
     end = time.monotonic() + deadline
-    sent = 0
-    failures: list[KgError] = []
-    for done, graph in enumerate(graphs, 1):
-        left = end - time.monotonic()
-        seconds = min(graph_deadline, left)
-        try:
+    done = Pushed()
+
+    def stop(problem: str, graph: str | None = None) -> EndpointError:
+        where = f"{shown} <{graph}>" if graph else shown
+        return EndpointError(where, f"{problem}; {done.sent} graph(s) sent, {done.skipped} already there; run kg push again to send the rest")
+
+    def send(method: str, graph: str, body: bytes | None = None) -> tuple[int, str] | None:
+        """None once the endpoint took the request; (status, reason) when it refused it."""
+        headers = {**auth, "Content-Type": "application/n-triples"} if body is not None else auth
+        for attempt in range(retries + 1):
+            left = end - time.monotonic()
+            seconds = min(graph_deadline, left)
             if left <= 0:
-                raise _Late
+                raise stop(f"the push passed its deadline of {deadline:g} s")
+            pause = None
+            try:
+                answer = _put(Request(graph_url(shown, graph), data=body, method=method, headers=headers), seconds)
+            except _Late:
+                if seconds < graph_deadline:
+                    raise stop(f"the push passed its deadline of {deadline:g} s") from None
+                problem, where = f"no answer within {graph_deadline:g} s", graph
+            except (OSError, http.client.HTTPException) as error:  # URLError is an OSError
+                reason = getattr(error, "reason", None) or error
+                problem, where = f"cannot reach the endpoint ({reason})", None
+                if not _unreachable_for_now(reason):
+                    raise stop(problem) from None
+            else:
+                if answer is not None and answer[0] in (401, 403):  # every other graph would be refused alike
+                    raise EndpointError(shown, f"authentication failed (HTTP {answer[0]}); {CREDENTIALS}")
+                if answer is None or not _passing(answer[0]):
+                    done.retried += attempt > 0
+                    return None if answer is None else answer[:2]
+                problem, where, pause = answer[1], graph, answer[2]
+            if attempt == retries:
+                raise stop(f"{problem} (tried {'once' if retries == 0 else f'{retries + 1} times'})", where)
+            pause = min(BACKOFF * 2**attempt if pause is None else pause, PAUSE_MAX)
+            if time.monotonic() + pause >= end:
+                raise stop(f"{problem}; the push would pass its deadline of {deadline:g} s before trying again", where)
+            time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    with Journal(journal, shown) if journal is not None else nullcontext() as record:
+        graphs = store.all_graphs()
+        gone = sorted(set(record.sent) - set(graphs)) if record else []
+        total = len(graphs) + len(gone)
+        for number, graph in enumerate(graphs, 1):
             body = graph_ntriples(store, graph)
-            refused = _put(Request(graph_url(shown, graph), data=body, method="PUT", headers=headers), seconds)
-        except _Late:
-            rest = f"{sent} of {len(graphs)} graphs were pushed; run kg push again to send the rest"
-            if seconds < graph_deadline:
-                raise EndpointError(shown, f"the push passed its deadline of {deadline:g} s; {rest}") from None
-            raise EndpointError(f"{shown} <{graph}>", f"no answer within {graph_deadline:g} s; {rest}") from None
-        except (URLError, OSError, http.client.HTTPException) as error:
-            reason = getattr(error, "reason", None) or error
-            raise EndpointError(shown, f"cannot reach the endpoint ({reason}); {sent} graph(s) were pushed before") from None
-        if refused is None:
-            sent += 1
-        elif refused[0] in (401, 403):  # every other graph would be refused alike
-            raise EndpointError(shown, f"authentication failed (HTTP {refused[0]}); {CREDENTIALS}")
-        else:
-            failures.append(EndpointError(f"{shown} <{graph}>", refused[1]))
-        if on_progress:
-            on_progress(done, len(graphs))
-    return sent, failures
+            digest = fingerprint(body) if record else ""
+            if record and not everything and record.sent.get(graph) == digest:
+                done.skipped += 1
+            elif (refused := send("PUT", graph, body)) is None:
+                done.sent += 1
+                if record:
+                    record.record(graph, digest)
+            else:
+                done.failures.append(EndpointError(f"{shown} <{graph}>", refused[1]))
+            if on_progress:
+                on_progress(number, total)
+        for number, graph in enumerate(gone, len(graphs) + 1):
+            refused = send("DELETE", graph)
+            if refused is None or refused[0] in (404, 410):  # not there: as good as deleted
+                done.deleted += 1
+                if record:
+                    record.record(graph, None)
+            else:
+                done.failures.append(EndpointError(f"{shown} <{graph}>", f"not deleted (the store no longer has it): {refused[1]}"))
+            if on_progress:
+                on_progress(number, total)
+    return done

@@ -118,13 +118,14 @@ def test_serve_on_a_port_in_use_is_one_line(tmp_path, store):
     assert result.exit_code == 2 and result.stderr.startswith(f"kg: 127.0.0.1:{port}: cannot listen there")
 
 
-def test_push_to_oxigraph_then_query_it_over_http(store, oxigraph):
+def test_push_to_oxigraph_then_query_it_over_http(store, oxigraph, tmp_path):
     where, answers, graphs = store
     endpoint = f"http://127.0.0.1:{oxigraph}/store"
-    for _ in range(2):  # a second push replaces each graph: the answers stay the same
-        pushed = runner.invoke(app, ["push", "--store", str(where), "--endpoint", endpoint])
+    journal = ["--journal", str(tmp_path / "journal.jsonl")]
+    for options, sent in (([], graphs), ([], 0), (["--all"], graphs)):  # the second sends nothing; --all replaces each graph
+        pushed = runner.invoke(app, ["push", "--store", str(where), "--endpoint", endpoint, *journal, *options])
         assert pushed.exit_code == 0, pushed.output
-        assert pushed.stdout.strip() == f"pushed {graphs} graphs to {endpoint}"
+        assert pushed.stdout == f"pushed {sent} graphs to {endpoint}: {graphs - sent} already there, 0 retried, 0 refused, 0 deleted\n"
         for name in QUERIES:
             assert remote_query(oxigraph, name) == answers[name], name
 
@@ -132,18 +133,24 @@ def test_push_to_oxigraph_then_query_it_over_http(store, oxigraph):
 class Refuses(Handler):
     def do_PUT(self):  # noqa: N802 - http.server's naming
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.answer(500, b"internal error: disk on fire\n")
+        self.answer(self.server.status, b"internal error: disk on fire\n")
 
 
-def test_an_endpoint_answering_500_names_each_graph_and_the_next_push_succeeds(store, oxigraph):
+def test_an_endpoint_refusing_each_graph_names_them_and_the_next_push_succeeds(store, oxigraph, tmp_path):
     where, answers, graphs = store
-    with local_server(Refuses) as server:
+    journal = ["--journal", str(tmp_path / "journal.jsonl")]
+    with local_server(Refuses, status=400) as server:  # a refusal of the graph: named, and the push goes on
         url = f"http://127.0.0.1:{server.server_address[1]}/store"
-        refused = runner.invoke(app, ["push", "--store", str(where), "--endpoint", url])
+        refused = runner.invoke(app, ["push", "--store", str(where), "--endpoint", url, *journal])
     assert refused.exit_code == 1
     lines = refused.stderr.strip().splitlines()
-    assert len(lines) == graphs and all(line.startswith(f"kg: {url} <") and "HTTP 500" in line and "disk on fire" in line for line in lines)
-    ok = runner.invoke(app, ["push", "--store", str(where), "--endpoint", f"http://127.0.0.1:{oxigraph}/store"])
+    assert len(lines) == graphs and all(line.startswith(f"kg: {url} <") and "HTTP 400" in line and "disk on fire" in line for line in lines)
+    with local_server(Refuses, status=500) as server:  # a failure that may pass: tried again, then the push stops
+        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+        failed = runner.invoke(app, ["push", "--store", str(where), "--endpoint", url, "--retries", "1", *journal])
+    assert failed.exit_code == 2 and failed.stderr.count("\n") == 1
+    assert failed.stderr.startswith(f"kg: {url} <") and "HTTP 500 Internal Server Error: internal error: disk on fire (tried 2 times); 0 graph(s) sent" in failed.stderr
+    ok = runner.invoke(app, ["push", "--store", str(where), "--endpoint", f"http://127.0.0.1:{oxigraph}/store", *journal])
     assert ok.exit_code == 0
     assert remote_query(oxigraph, "applications-per-year") == answers["applications-per-year"]
 

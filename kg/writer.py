@@ -32,7 +32,7 @@ from kg.manifest import Entry, Plan, plan
 from kg.model import ReportFacts
 from kg.resources import mapping_id
 from kg.store import _PREFIX_DECLS, DATASET, LINKS, MEMBER, ONTOLOGY, PENDING, SHARED, SPECIAL, VOID_GRAPH, ReportStore, StoreError, recorded_base
-from kg.vocab import DCAT, NOT_IN_IRI, bind_prefixes
+from kg.vocab import DCAT, KG, NOT_IN_IRI, bind_prefixes
 
 # N-Triples text per update in a batch (about 5 standard-template reports). Oxigraph holds an
 # update's parsed text and its transaction in memory: 8 MB batches took 100 MiB more than 2 MB
@@ -465,10 +465,15 @@ class ReportWriter(ReportStore):
         self._update(" ;\n".join(ops), VOID_GRAPH)
 
     def refresh_ontology(self) -> None:
-        """Put the shipped ontology in its graph (replacing an older one), so queries find labels."""
-        from kg.resources import ontology_graph
+        """Put the shipped ontology in its graph (replacing another one), so queries find labels;
+        the graph records which ontology it holds (``kg:mappedBy``, a digest of its files)."""
+        from kg.resources import ontology_digest, ontology_graph
 
-        self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{ntriples(ontology_graph())}\n}} }}", ONTOLOGY)
+        graph, mapped = ox.NamedNode(ONTOLOGY), f'<{ONTOLOGY}> <{KG.mappedBy}> "{ontology_digest()}" .'
+        if self.db.contains_named_graph(graph) and next(
+                self.db.quads_for_pattern(graph, ox.NamedNode(str(KG.mappedBy)), ox.Literal(ontology_digest()), graph), None):
+            return
+        self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{ntriples(ontology_graph())}\n{mapped}\n}} }}", ONTOLOGY)
 
 
 def in_memory(base: str = DEFAULT) -> ReportWriter:

@@ -14,7 +14,7 @@ PUT makes harmless. Each push first rewrites the journal with one line per graph
 Why a hash of the body (:func:`fingerprint`) and not the report's file hash the store already
 has: a report's triples also change with the agencies file, the mapping or the base IRI while
 its file does not, and the shared, series-links, void and ontology graphs have no file. Hashing
-costs a serialisation of every graph, a fraction of what sending it costs (docs/push-notes.md).
+costs a serialisation of every graph, a fraction of what sending it costs (docs/push.md).
 
 Two pushes of one store to one endpoint at once may lose each other's lines: those graphs are
 sent again by the next push, never skipped wrongly.

@@ -391,9 +391,13 @@ class ReportWriter(ReportStore):
             # lenient: no second check of IRIs that n3() has checked (15 % of the load's time)
             quads = _quads(reports) if self.base == DEFAULT else rebase(_quads(reports).decode("utf-8"), self.base).encode("utf-8")
             self.db.bulk_load(quads, ox.RdfFormat.N_QUADS, lenient=True)
-        except OSError as error:
-            raise StoreError(self.shown, f"cannot write the store ({subject} not stored; the next kg build removes "
-                                         f"what was half-written): {first_line(error)}") from None
+        except OSError as error:  # a full disk: undo the load if the store still takes a transaction
+            try:
+                self.recover([r.iri for r in reports])
+                after = "the store is as it was"
+            except KgError:
+                after = "the next kg build removes what was half-written"
+            raise StoreError(self.shown, f"cannot write the store ({subject} not stored, {after}): {first_line(error)}") from None
         except (SyntaxError, RuntimeError, ValueError) as error:
             self.recover([r.iri for r in reports])
             raise InputError(subject, f"cannot be stored: {first_line(error)}") from None

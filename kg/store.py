@@ -117,9 +117,14 @@ class ReportStore:
     def entries(self) -> dict[str, Entry]:
         """The stored reports by absolute source path (read once, then kept up to date)."""
         if self._entries is None:
+            # one pattern per subquery, joined by hashing: as one group, Oxigraph looked each
+            # report's facts up one by one (25 s at 43,000 reports, against 4 s)
             rows = self.select(
-                f"{_PREFIX_DECLS}\nSELECT ?g ?path ?sha ?mapped WHERE {{ GRAPH ?g {{ ?g dcat:distribution ?d . "
-                "?d kg:sourcePath ?path ; dcterms:identifier ?sha OPTIONAL { ?g kg:mappedBy ?mapped } } }"
+                f"{_PREFIX_DECLS}\nSELECT ?g ?path ?sha ?mapped WHERE {{ "
+                "{ SELECT ?g ?d WHERE { GRAPH ?g { ?g dcat:distribution ?d } } } "
+                "{ SELECT ?d ?path WHERE { GRAPH ?h { ?d kg:sourcePath ?path } } } "
+                "GRAPH ?g { ?d dcterms:identifier ?sha } "
+                "OPTIONAL { { SELECT ?g ?mapped WHERE { GRAPH ?g { ?g kg:mappedBy ?mapped } } } } }"
             )
             self._entries = {
                 row[1].value: Entry(row[0].value, row[1].value, row[2].value, row[3].value if row[3] is not None else None) for row in rows

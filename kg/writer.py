@@ -5,11 +5,14 @@
 writes into the store on disk; a Turtle build into an in-memory store through the same code,
 then serialised (:func:`write_turtle`): the two hold the same triples by construction.
 
-Every change to one report is ONE SPARQL Update, which Oxigraph applies as one transaction: a
-build killed half-way, or a write error (disk full), leaves the store as it was before the
-report being written. Two files that map to one report IRI (agency and year): the file already
-written keeps it and the other is a failure naming both, unless the stored file is gone (a
-renamed or moved report then takes its place); a byte-identical copy is skipped.
+New reports go in through Oxigraph's bulk loader, kept whole by a list of pending graphs
+(:meth:`ReportWriter._load`); replacing or removing a report is ONE SPARQL Update, which
+Oxigraph applies as one transaction. A build killed half-way, or a write error (disk full),
+leaves no report half-written for a reader: the next build removes what a cut load left.
+
+Two files that map to one report IRI (agency and year): the file already written keeps it
+and the other is a failure naming both, unless the stored file is gone (a renamed or moved
+report then takes its place); a byte-identical copy is skipped.
 """
 
 from __future__ import annotations
@@ -379,8 +382,8 @@ class ReportWriter(ReportStore):
     def _load(self, reports: list[Prepared]) -> None:
         """Write new reports through Oxigraph's bulk loader, keeping the store whole.
 
-        The bulk loader writes table files directly: twice the speed of a transaction and a
-        third of the size on disk (measured), but it is not a transaction. So (1) the graphs
+        The bulk loader writes table files directly, twice the speed of a transaction
+        (measured), but it is not a transaction. So (1) the graphs
         are listed as pending, in one transaction; (2) their triples, shared ones included,
         are bulk-loaded; (3) their series links are made and the list emptied, in one
         transaction. A build stopped before (3) leaves them listed: a read-only opening then

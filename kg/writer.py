@@ -478,10 +478,10 @@ class ReportWriter(ReportStore):
         the graph records which ontology it holds (``kg:mappedBy``, a digest of its files)."""
         from kg.resources import ontology_digest, ontology_graph
 
-        graph, mapped = ox.NamedNode(ONTOLOGY), f'<{ONTOLOGY}> <{KG.mappedBy}> "{ontology_digest()}" .'
-        if self.db.contains_named_graph(graph) and next(
-                self.db.quads_for_pattern(graph, ox.NamedNode(str(KG.mappedBy)), ox.Literal(ontology_digest()), graph), None):
+        digest, graph = ontology_digest(), ox.NamedNode(ONTOLOGY)
+        if next(self.db.quads_for_pattern(graph, ox.NamedNode(str(KG.mappedBy)), ox.Literal(digest), graph), None):
             return
+        mapped = f'<{ONTOLOGY}> <{KG.mappedBy}> "{digest}" .'
         self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{ntriples(ontology_graph())}\n{mapped}\n}} }}", ONTOLOGY)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from kg.agencies import Directory, applied, begin, finish, then as prepare_with
 from kg.base import DEFAULT
 from kg.errors import InputError, KgError, printable
-from kg.pipeline import Inputs, find_inputs, iter_extract, workers
+from kg.pipeline import Inputs, find_inputs, iter_extract, start_server, workers
 from kg.manifest import remap_all
 from kg.writer import About, ReportWriter, in_memory, ntriples, write_turtle
 
@@ -75,6 +75,8 @@ def grow_store(
 
     inputs = find_inputs(paths)
     result = _result(str(store), inputs)
+    if jobs != 1 and scheduler is None:
+        start_server()  # imports the extraction while the store is read and the files hashed
     with open_store(store, create=True) as writer:
         writer.adopt_base(base)
         writer.refresh_ontology()
@@ -175,6 +177,7 @@ def _write(
 ) -> None:
     """Extract ``files`` and write each report as it comes (the workers apply the agencies file and format its triples)."""
     then = prepare_with(agencies)
+    outcomes: dict[str, str] = {}  # by file: added or replaced (a buffered report the store then refuses is neither)
     with workers(jobs, scheduler) as (count, executor), writer.batch() as unstored:
         for _file, report in iter_extract(files, count, executor, _counter(on_progress, len(files)), then=then):
             if isinstance(report, KgError):
@@ -190,7 +193,10 @@ def _write(
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
             result.written[report.source] = report.about
-    result.added -= len(unstored)  # buffered, then refused by the store
-    for refused in unstored:
+            outcomes[report.source] = outcome
+    for refused in unstored:  # buffered, then refused by the store
+        counted = outcomes.get(refused.path or "")
+        if counted is not None:
+            setattr(result, counted, getattr(result, counted) - 1)
         result.written.pop(refused.path, None)
     result.failures += unstored

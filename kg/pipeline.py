@@ -175,9 +175,7 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     process can deadlock; the server imports kg once (kg.writer too, for :func:`kg.writer.prepare`),
     so each worker starts in milliseconds.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.extract", "kg.writer"])
-    multiprocessing.forkserver.ensure_running()  # before signals are held: it would inherit the mask
+    context = start_server()  # before signals are held: it would inherit the mask
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
     try:
         _start_workers(pool, jobs)
@@ -185,6 +183,18 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     return pool
+
+
+def start_server() -> multiprocessing.context.ForkServerContext:
+    """Start the server the workers are forked from, if not yet running, and return its context.
+
+    The server imports kg's extraction (a second or more) in its own process: started before
+    a store build plans, it does so while the build reads the store and hashes the files.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.extract", "kg.writer"])
+    multiprocessing.forkserver.ensure_running()
+    return context
 
 
 def _start_workers(pool: ProcessPoolExecutor, jobs: int) -> None:

@@ -49,6 +49,9 @@ BULK_BYTES = 64 << 20
 # A path through the shared graph from what a report refers to, to all it leads to (its agency,
 # the agency's division and those above it, the body it belongs to), classes left out.
 _REACH = f"(!<{RDF.type}>)*"
+# N-Triples text of replaced reports per update (one transaction: their old graphs dropped, the
+# new ones inserted, their series linked again), held in memory as BATCH_BYTES is.
+REPLACE_BYTES = BATCH_BYTES
 # Written text after which the store's memory tables are flushed to disk. RocksDB's own flushes
 # lag behind a build: without this, a build's memory grew by about 2 MiB per report.
 FLUSH_BYTES = 4 << 20
@@ -174,6 +177,8 @@ class ReportWriter(ReportStore):
         super().__init__(db, shown)
         self.bulk = bulk  # new reports through Oxigraph's bulk loader (see _load)
         self._pending: list[Prepared] = []  # new reports buffered by batch()
+        self._replacing: list[_Replacement] = []  # replacements buffered by batch()
+        self._replacing_bytes = 0
         self._buffered = 0  # their bytes
         self._loader: ThreadPoolExecutor | None = None  # batch()'s loader thread
         self._loading: tuple[list[Prepared], Future[None]] | None = None  # the reports it is loading
@@ -293,22 +298,22 @@ class ReportWriter(ReportStore):
             if self._buffered >= self._limit:
                 self._write_buffer(wait=False)
             return "added"
-        self.flush()  # what follows reads the store
         holder = graphs.get(iri)
         if holder is not None and holder.path != path and self._plan.exists(holder.path):
             if holder.sha256 == report.sha256:
                 return "duplicate"
             raise ConflictError(path, f"same report <{self.stored(iri)}> (agency and year) as {holder.path}; left out (keep one of the two files)")
         before = entries.get(path)
-        drop = {iri} | ({before.graph} if before else set())
-        series, shared, names = self._series_of(g for g in drop if g in graphs)
-        # what the new report leads to stays: usually all the old one led to (the same agency),
-        # and the whole-store search for orphans is then not made (a second per report at 1,000)
-        shared -= {line[1:line.index(">")] for line in report.shared.split("\n") if line.startswith("<")}
-        self._change(drop, series | set(report.series), shared, _insert([report]), path, names)
-        for entry in [e for e in entries.values() if e.graph in drop]:
+        gone = tuple(graphs[g] for g in {iri} | ({before.graph} if before else set()) if g in graphs)
+        for entry in gone:
             self._forget(entry)
         self._remember(Entry(iri, path, report.sha256, mapping_id()))
+        self._replacing.append(_Replacement(report, gone))
+        self._replacing_bytes += len(report.own) + len(report.shared)
+        if not self._limit:
+            self._write_replacements(raising=True)
+        elif self._replacing_bytes >= REPLACE_BYTES:
+            self._write_replacements()
         return "replaced" if before is not None or holder is not None else "added"
 
     @contextmanager
@@ -335,12 +340,61 @@ class ReportWriter(ReportStore):
                 self._loader.shutdown(wait=True)  # a load under way ends whole, even on Ctrl-C
                 self._loader = None
             self._limit = 0
-            if self._pending or self._loading:  # ended by an error: the buffered reports may not be stored; read the entries again
+            if self._pending or self._loading or self._replacing:  # ended by an error: the buffered reports may not be stored; read the entries again
                 self._pending, self._loading, self._buffered, self._entries = [], None, 0, None
+                self._replacing, self._replacing_bytes = [], 0
 
     def flush(self) -> None:
-        """Write the buffered new reports and wait for them (see :meth:`batch`, which drops them should this fail)."""
+        """Write the buffered reports and wait for them (see :meth:`batch`, which drops them should this fail)."""
         self._write_buffer(wait=True)
+        self._write_replacements()
+
+    def _write_replacements(self, raising: bool = False) -> None:
+        """Write the buffered replacements in one transaction; should it fail on a report's
+        data, one by one, the failures kept for :meth:`batch` (or, ``raising``, raised)."""
+        items, self._replacing, self._replacing_bytes = self._replacing, [], 0
+        if not items:
+            return
+        self._settle()  # a load under way ends first: both redo series links
+        try:
+            self._replace(items)
+            return
+        except InputError as error:
+            if raising:
+                self._undo(items[0])
+                raise
+            if len(items) == 1:
+                self._undo(items[0])
+                self._failed.append(error)
+                return
+        for item in items:
+            try:
+                self._replace([item])
+            except InputError as error:
+                self._undo(item)
+                self._failed.append(error)
+
+    def _undo(self, item: _Replacement) -> None:
+        """The entries as they were before a replacement the store refused (its old report stays)."""
+        self._forget(self._graphs[item.report.iri])
+        for entry in item.gone:
+            self._remember(entry)
+
+    def _replace(self, items: list[_Replacement]) -> None:
+        """Drop the replaced reports' graphs and insert the new ones: one transaction.
+
+        Several at once: their series are linked again once, and the new reports buffered for
+        the bulk loader stay buffered (writing them before each replacement made loads of a
+        few reports, each a set of table files RocksDB must merge).
+        """
+        reports = [item.report for item in items]
+        drop = {entry.graph for item in items for entry in item.gone}
+        series, shared, names = self._series_of(sorted(drop))
+        # what the new reports lead to stays: usually all the old ones led to (the same agency),
+        # and the whole-store search for orphans is then not made (a second per report at 1,000)
+        shared -= {line[1:line.index(">")] for r in reports for line in r.shared.split("\n") if line.startswith("<")}
+        subject = reports[0].source if len(reports) == 1 else f"{len(reports)} reports"
+        self._change(drop, series.union(*(r.series for r in reports)), shared, _insert(reports), subject, names)
 
     def _write_buffer(self, wait: bool) -> None:
         """Write the buffered reports: in the loader thread unless ``wait`` (the previous load is waited for first)."""
@@ -484,6 +538,14 @@ class ReportWriter(ReportStore):
             return
         mapped = f'<{ONTOLOGY}> <{KG.mappedBy}> "{digest}" .'
         self._update(f"DROP SILENT GRAPH <{ONTOLOGY}> ;\nINSERT DATA {{ GRAPH <{ONTOLOGY}> {{\n{ntriples(ontology_graph())}\n{mapped}\n}} }}", ONTOLOGY)
+
+
+@dataclass(frozen=True)
+class _Replacement:
+    """A report buffered to replace stored ones: those of its file and of its IRI (``gone``)."""
+
+    report: Prepared
+    gone: tuple[Entry, ...]
 
 
 def in_memory(base: str = DEFAULT) -> ReportWriter:

@@ -499,6 +499,36 @@ def test_a_bad_report_in_a_batch_loses_only_itself(tmp_path):
     assert isomorphic(store_graph(tmp_path / "store"), turtle_of(kept))
 
 
+def test_replacements_in_a_batch_and_a_refused_one_keeps_its_old_report(tmp_path):
+    import dataclasses
+
+    from kg.errors import InputError
+    from kg.manifest import file_sha256
+    from kg.writer import prepare
+
+    folder = corpus(tmp_path / "reports")
+    files, store = files_of(folder), tmp_path / "store"
+    assert build(str(folder), "--store", str(store)).exit_code == 0
+    before = {f: Path(f).read_text(encoding="utf-8") for f in files[:4]}
+    for f in files[:4]:
+        Path(f).write_text(before[f] + "\n本报告电子版可在门户网站下载。\n", encoding="utf-8")
+    reports = [prepare(extract_file(f)) for f in files[:4]]
+    bad = dataclasses.replace(reports[2], own=reports[2].own + f'\n<http://e/a> <http://e/p> "unterminated <{reports[2].iri}> .'.encode())
+    with open_store(store) as db:
+        db.plan(files)
+        with db.batch() as failed:
+            for report in [reports[0], reports[1], bad, reports[3]]:
+                assert db.put_prepared(report) == "replaced"
+        assert [type(e) for e in failed] == [InputError] and failed[0].path == files[2]
+        # the refused report's entry is the stored one again: the next build tries its file again
+        assert db.plan(files).load == [files[2]]
+    Path(files[2]).write_text(before[files[2]], encoding="utf-8")
+    with open_store(store) as db:
+        assert db.entries()[files[2]].sha256 == file_sha256(files[2])
+        assert db.plan(files).load == []
+    assert isomorphic(store_graph(store), turtle_of(files))
+
+
 def test_a_new_store_is_made_with_the_directories_above_it(tmp_path):
     store = tmp_path / "not" / "yet" / "store"
     result = runner.invoke(app, ["build", str(EXAMPLES), "--store", str(store)])

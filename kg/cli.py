@@ -268,8 +268,9 @@ def build(
     With --store DIR the reports go into an embedded SPARQL store on disk (Oxigraph), one
     named graph per report. A re-run hashes each file and extracts only new or changed ones:
     unchanged reports are skipped, changed ones replaced, and --prune removes reports whose
-    files are gone. Each report is written in one transaction, so a build killed half-way
-    leaves the store as it was before that report. A file giving the same report (agency and
+    files are gone. A report is never half written: a build killed half-way leaves the
+    reports it wrote whole (the next build removes what a cut bulk load left) and each
+    changed one old or new. A file giving the same report (agency and
     year) as another stored file is a failure naming both; a byte-identical copy is skipped.
     kg query, validate, graph, export, serve and push then work on the store.
 

@@ -151,6 +151,9 @@ def iter_extract(
     like extraction's.
     """
     files = list(files)
+    if executor is None:
+        # no more workers than files: starting one waits for the worker server's imports (a second)
+        jobs = min(jobs, len(files))
     if executor is None and jobs <= 1:
         for file in files:
             outcome = extract_one(file, then)

@@ -63,6 +63,25 @@ def test_extract_with_two_jobs_gives_the_same_records_and_failures():
     assert stderr.strip().endswith("extracted 7 of 13 reports, 6 failed")
 
 
+def test_no_more_worker_processes_than_files():
+    # a re-run with nothing or one file to extract does not wait for a pool to start
+    import psutil
+
+    me = psutil.Process()
+    before = {child.pid for child in me.children(recursive=True)}  # a worker server earlier tests started
+
+    def started():
+        return {child.pid for child in me.children(recursive=True)} - before
+
+    assert list(iter_extract([], jobs=2)) == [] and not started()
+    one = str(sorted(EXAMPLES.glob("*.txt"))[0])
+    seen = []
+    for file, facts in iter_extract([one], jobs=2):
+        seen.append((file, facts.source))
+        assert not started()  # extracted here, no worker started
+    assert seen == [(one, one)]
+
+
 def test_results_stream_in_input_order_with_a_bounded_number_in_flight():
     files = [str(p) for p in sorted(EXAMPLES.glob("*.txt"))] * 12  # 60 files, chunks of one
     serial = {f: extract_one(f) for f in files[:5]}

@@ -292,6 +292,8 @@ class ReportWriter(ReportStore):
         path, iri = report.source, report.iri
         self.predicates |= report.predicates
         if self._limit and iri not in graphs and path not in entries:
+            if any(entry.graph == iri for item in self._replacing for entry in item.gone):
+                self._write_replacements()  # the graph a buffered replacement drops: dropped before this one loads
             self._pending.append(report)  # a plain addition: buffered
             self._buffered += len(report.own) + len(report.shared)
             self._remember(Entry(iri, path, report.sha256, mapping_id()))

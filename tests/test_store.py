@@ -529,6 +529,21 @@ def test_replacements_in_a_batch_and_a_refused_one_keeps_its_old_report(tmp_path
     assert isomorphic(store_graph(store), turtle_of(files))
 
 
+def test_a_new_file_taking_the_report_a_changed_file_left_is_stored(tmp_path):
+    # a.txt's report moves to another year and a new file gives its old one: the replacement
+    # drops the old graph before the new file's report is loaded into that name
+    folder, store = tmp_path / "reports", tmp_path / "store"
+    folder.mkdir()
+    first, second = (next(p for p in [EXAMPLES / name, DEV / name] if p.exists()) for name in SERIES_FILES[:2])
+    shutil.copy(first, folder / "a.txt")
+    assert build(str(folder), "--store", str(store)).exit_code == 0
+    shutil.copy(second, folder / "a.txt")
+    (folder / "c.txt").write_text(first.read_text(encoding="utf-8") + "\n本报告电子版可在门户网站下载。\n", encoding="utf-8")
+    again = build(str(folder), "--store", str(store))
+    assert again.exit_code == 0 and "1 added, 1 replaced" in again.stdout, again.output
+    assert isomorphic(store_graph(store), turtle_of(files_of(folder)))
+
+
 def test_a_new_store_is_made_with_the_directories_above_it(tmp_path):
     store = tmp_path / "not" / "yet" / "store"
     result = runner.invoke(app, ["build", str(EXAMPLES), "--store", str(store)])

@@ -360,21 +360,16 @@ class ReportWriter(ReportStore):
         self._settle()  # a load under way ends first: both redo series links
         try:
             self._replace(items)
-            return
-        except InputError as error:
-            if raising:
+        except InputError:
+            if raising:  # outside a batch: the one report's
                 self._undo(items[0])
                 raise
-            if len(items) == 1:
-                self._undo(items[0])
-                self._failed.append(error)
-                return
-        for item in items:
-            try:
-                self._replace([item])
-            except InputError as error:
-                self._undo(item)
-                self._failed.append(error)
+            for item in items:  # the update was undone: each in its own, so a bad one loses only itself
+                try:
+                    self._replace([item])
+                except InputError as error:
+                    self._undo(item)
+                    self._failed.append(error)
 
     def _undo(self, item: _Replacement) -> None:
         """The entries as they were before a replacement the store refused (its old report stays)."""

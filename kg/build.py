@@ -104,6 +104,21 @@ def grow_store(
     return result
 
 
+def compact_store(store: str | Path) -> tuple[int, int]:
+    """Compact the store in ``store`` (:meth:`kg.store.ReportStore.compact`); its size on disk
+    before and after, in bytes."""
+    from kg.store_open import open_store
+
+    with open_store(store) as db:
+        before = _size(Path(store))
+        db.compact()
+    return before, _size(Path(store))
+
+
+def _size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+
+
 def build_turtle(
     paths: Iterable[str | Path],
     output: str | Path,

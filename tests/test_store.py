@@ -4,6 +4,7 @@ skip, replace and prune, atomic reports, and faults that lose nothing."""
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import signal
@@ -549,3 +550,35 @@ def test_a_new_store_is_made_with_the_directories_above_it(tmp_path):
     result = runner.invoke(app, ["build", str(EXAMPLES), "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert (store / "CURRENT").is_file()
+
+
+def test_a_compacted_store_holds_the_same_graph_and_answers_the_same(built, tmp_path):
+    reports, _, ttl, _ = built
+    store = tmp_path / "store"
+    result = build(str(reports), "--store", str(store), "--compact")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"compacted, [\d.]+ MiB -> [\d.]+ MiB", result.stdout)
+    turtle = load_graph(ttl)
+    assert isomorphic(store_graph(store), turtle)
+    with open_store(store) as db:
+        assert db.query("reports-overview") == run_query("reports-overview", turtle)
+    assert "--compact needs --store" in build(str(reports), "--compact").output
+
+
+def test_a_changed_report_naming_another_agency_leaves_nothing_of_the_old_one(tmp_path):
+    # the old agency, its series and the division only it led to go with the old report
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    report = reports / "report.txt"
+    text = (EXAMPLES / "000_7dd2f966124fee74.txt").read_text(encoding="utf-8")
+    report.write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    assert build(str(reports), "--store", str(store)).exit_code == 0
+    before = store_graph(store)
+    report.write_text(text.replace("张店区", "淄川区"), encoding="utf-8")
+    again = build(str(reports), "--store", str(store))
+    assert again.exit_code == 0 and "0 added, 1 replaced" in again.stdout
+    after = store_graph(store)
+    assert isomorphic(after, turtle_of(files_of(reports)))
+    gone = {str(s) for s in before.subjects()} - {str(s) for s in after.subjects()}
+    assert any(s.endswith("/region/370303") for s in gone) and any("/agency/" in s for s in gone)

@@ -249,6 +249,15 @@ def test_platforms_named_where_information_was_published():
     assert platforms_of(body) == ["bulletin_board", "mobile_newspaper", "print", "sms"]
 
 
+def test_a_platform_spaced_out_as_printed_keeps_its_characters_as_evidence():
+    spaced = "四、主动公开政府信息以及公开平台建设情况\n我局还采取设置公 开 栏、发送提示短 信等多种便于公众知晓的方式公开信息。"
+    found = extract_document(text_document(HEAD + spaced)).platforms
+    assert [(f.value, (HEAD + spaced)[f.evidence.value_start:f.evidence.value_end]) for f in found] == [
+        ("bulletin_board", "公 开 栏"), ("sms", "短 信")]
+    broken = spaced.replace("公 开 栏", "公开\n\n栏").replace("短 信", "短\n\n信")  # a paragraph between
+    assert platforms_of(broken) == []
+
+
 def test_two_wei_one_duan_names_three_platforms():
     assert platforms_of("三是及时更新政府门户网站以及“两微一端”信息，使群众利用网络平台更加快捷方便地查询政务信息。") == ["app", "website", "wechat", "weibo"]
 

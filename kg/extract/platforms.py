@@ -1,25 +1,25 @@
 """Platform types: the channels through which the agency says it disclosed information.
 
-A spaCy ``PhraseMatcher`` (over ``spacy.blank("zh")`` character tokens) finds the trigger
-words of ``kg/lexicon/platforms.json``; each match keeps its trigger as the rule id. A
-trigger counts only when its sentence (or, for a short sentence, the one after it) says
-that information was published, consulted or answered (a cue such as 公开/发布/查阅),
-outside the section on problems and plans, and not inside the agency's own name or a
-contact label (通讯地址), nor a medium's channel that reported on the agency (…客户端报道).
-Hotlines count only where questions were answered on them.
+An Aho-Corasick automaton (pyahocorasick) finds every trigger word of
+``kg/lexicon/platforms.json``, overlapping ones too; each match keeps its trigger as the rule
+id. A single space after a character does not break a trigger (a PDF's text often spaces
+out its characters), any other white space does. A trigger counts only when its sentence
+(or, for a short sentence, the one after it) says that information was published,
+consulted or answered (a cue such as 公开/发布/查阅), outside the section on problems and
+plans, and not inside the agency's own name or a contact label (通讯地址), nor a medium's
+channel that reported on the agency (…客户端报道). Hotlines count only where questions were
+answered on them.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import accumulate
 
-import spacy
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+import ahocorasick
 
 from kg.document import Document, Sentence, clause_after, clause_before
 from kg.extract.statistics_table import split_year_and_cumulative
@@ -27,49 +27,37 @@ from kg.lexicon import any_of, load
 from kg.model import Fact
 
 SHORT_SENTENCE = 20
-RUNS = re.compile(r"\S+|\s+")
+SPACE_AFTER_CHARACTER = re.compile(r"(?<=\S) ")
 TABLE_ROW = re.compile(r"[^\d。,，;；]{0,6}?(?:条|件|个|期)\s*(?P<cells>\d+(?: \d+)?)")
 
 
 @cache
-def _nlp():
-    return spacy.blank("zh")
-
-
-def _char_doc(text: str) -> Doc:
-    """The Doc ``spacy.blank("zh")`` makes of ``text`` (one token a character; a single space
-    after a character is its trailing space, other white space a token of its own), made in
-    linear time: spaCy aligns each character by searching a copy of the rest of the text."""
-    words: list[str] = []
-    spaces: list[bool] = []
-    for run in RUNS.findall(text):
-        if not run[0].isspace():
-            words.extend(run)
-            spaces.extend([False] * len(run))
-            continue
-        if words and run[0] == " ":
-            spaces[-1] = True
-            run = run[1:]
-        if run:
-            words.append(run)
-            spaces.append(False)
-    return Doc(_nlp().vocab, words=words, spaces=spaces)
-
-
-@cache
-def _matcher() -> tuple[PhraseMatcher, dict[str, tuple[str, ...]]]:
+def _triggers() -> tuple[ahocorasick.Automaton, dict[str, tuple[str, ...]]]:
+    """The automaton of every trigger word, and the platform types each word names."""
     lexicon = load("platforms")
-    nlp = _nlp()
-    matcher = PhraseMatcher(nlp.vocab)
     targets: dict[str, tuple[str, ...]] = {}
     for kind, words in lexicon["types"].items():
         for word in words:
             targets[word] = (kind,)
     for word, kinds in lexicon["combined"].items():
         targets[word] = tuple(kinds)
+    automaton = ahocorasick.Automaton()
     for word in targets:
-        matcher.add(word, [nlp.make_doc(word)])
-    return matcher, targets
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton, targets
+
+
+def _trigger_matches(text: str) -> Iterator[tuple[str, int]]:
+    """(word, offset in ``text``) of every trigger word, in order of offset, shorter words
+    first. The words are searched in the text without the single spaces that follow a
+    character; each dropped space moves the offsets after it by one."""
+    automaton, _ = _triggers()
+    dropped = [m.start() - k for k, m in enumerate(SPACE_AFTER_CHARACTER.finditer(text))]
+    squeezed = SPACE_AFTER_CHARACTER.sub("", text) if dropped else text
+    found = sorted((end - len(word) + 1, len(word), word) for end, word in automaton.iter(squeezed))
+    for start, _, word in found:
+        yield word, start + bisect_right(dropped, start)
 
 
 @cache
@@ -85,15 +73,11 @@ def _patterns():
 
 def extract_platforms(doc: Document, agency: str | None) -> list[Fact[str]]:
     cues, not_cues, hotline_cues, not_triggers, reported_by, publicity = _patterns()
-    matcher, targets = _matcher()
+    _, targets = _triggers()
     body = doc.text
-    spacy_doc = _char_doc(body)
-    vocab = _nlp().vocab
     masked = _masked(_masked_spans(body, agency))
     found: dict[str, Fact[str]] = {}
-    for match_id, t_start, _ in matcher(spacy_doc):
-        word = vocab.strings[match_id]
-        start = spacy_doc[t_start].idx
+    for word, start in _trigger_matches(body):
         end = start + len(word)
         if start < doc.body_start or masked(start, end):
             continue

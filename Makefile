@@ -47,7 +47,7 @@ eval: $(STAMP)
 quality: $(STAMP)  # Markdown report of extraction quality per corpus, dev breakdowns and every dev miss/extra
 	$(BIN)/python bench/quality.py
 
-bench: $(STAMP)  # figures and targets (~80 min: the 20,000-report build takes about an hour); BENCH_ARGS="--quick" for a smoke run, "--sizes 1000,20000,100000" for the full one
+bench: $(STAMP)  # figures and targets (about 20 min: the 20,000-report build takes 5, figure-evidence's export at that size 10); BENCH_ARGS="--quick" for a smoke run, "--sizes 1000,20000,100000" for the full one
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 metrics: $(STAMP)  # rewrite ontology/metrics.ttl and docs/metrics.md after editing kg/lexicon/metric_table.toml

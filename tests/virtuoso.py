@@ -41,8 +41,8 @@ TransactionFile    = {folder}/virtuoso-temp.trx
 [Parameters]
 ServerPort         = 127.0.0.1:{sql}
 DisableUnixSocket  = 1
-NumberOfBuffers    = 10000
-MaxDirtyBuffers    = 6000
+NumberOfBuffers    = {buffers}
+MaxDirtyBuffers    = {dirty}
 DirsAllowed        = ., {folder}
 [HTTPServer]
 ServerPort         = 127.0.0.1:{http}
@@ -77,12 +77,13 @@ class Virtuoso:
 
 
 @contextmanager
-def virtuoso(folder: Path) -> Iterator[Virtuoso]:
-    """A Virtuoso server with a new database in ``folder``, stopped (SIGTERM) on leaving."""
+def virtuoso(folder: Path, buffers: int = 10_000) -> Iterator[Virtuoso]:
+    """A Virtuoso server with a new database in ``folder`` and ``buffers`` pages of cache (8 KiB
+    each: a test's 80 MiB by default), stopped (SIGTERM) on leaving."""
     if not (shutil.which("virtuoso-t") and shutil.which("isql-vt")):
         pytest.skip(f"Virtuoso is not installed (Debian package {PACKAGE}; make test installs it when run as root)")
     sql, http = _free_port(), _free_port()
-    (folder / "virtuoso.ini").write_text(_INI.format(folder=folder, sql=sql, http=http), encoding="utf-8")
+    (folder / "virtuoso.ini").write_text(_INI.format(folder=folder, sql=sql, http=http, buffers=buffers, dirty=buffers * 3 // 5), encoding="utf-8")
     url = f"http://127.0.0.1:{http}"
     with open(folder / "console.log", "wb") as console:
         process = subprocess.Popen(["virtuoso-t", "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,

@@ -4,12 +4,13 @@ timed there as bench.py times it on kg's own store.
 
 usage: bench/virtuoso_questions.py STORE [--work DIR] [--dump FILE] [--buffers N] [--repeat N]
 
-``kg export`` of STORE (or ``--dump``, an export already made) and kg's ontology are loaded with ``ld_dir`` + ``rdf_loader_run`` into a
-new Virtuoso (tests/virtuoso.py) with ``--buffers`` pages of 8 KiB of cache; then every shipped
-question (and figure-evidence with bench.py's parameters) is sent as kg binds it, over HTTP
-with JSON results: a first run, then ``--repeat`` runs for the median and p95. A question
-Virtuoso refuses prints its one-line error. Needs Virtuoso (Debian package
-virtuoso-opensource). Writes only under DIR (a new temporary folder by default, removed after).
+``kg export`` of STORE (or ``--dump``, an export already made) and kg's ontology are loaded
+with ``ld_dir`` + ``rdf_loader_run`` into a new Virtuoso (tests/virtuoso.py) with ``--buffers``
+pages of 8 KiB of cache; then every shipped question (and figure-evidence with bench.py's
+parameters) is sent as kg binds it, over HTTP with JSON results: a first run, then
+``--repeat`` runs for the median and p95. A question Virtuoso refuses prints its one-line
+error. Needs Virtuoso (Debian package virtuoso-opensource). Writes only under DIR (a new
+temporary folder by default, removed after).
 """
 
 from __future__ import annotations
@@ -58,12 +59,15 @@ def main() -> None:
     parser.add_argument("--buffers", type=int, default=170_000, help="Virtuoso's NumberOfBuffers (8 KiB each; default about 1.3 GiB)")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
+    if not (shutil.which("virtuoso-t") and shutil.which("isql-vt")):
+        raise SystemExit("virtuoso_questions.py: Virtuoso is not installed (Debian package virtuoso-opensource)")
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-virtuoso-questions-"))
     dump = work / "dump"
     dump.mkdir(parents=True, exist_ok=True)
     if args.dump is None:
         exported = timed(KG, "export", "--store", args.store, "-o", dump / "store.nq")
     else:
+        (dump / "store.nq").unlink(missing_ok=True)
         (dump / "store.nq").symlink_to(args.dump.resolve())
         exported = 0.0
     resources.ontology_graph().serialize(dump / "ontology.nt", format="nt", encoding="utf-8")
@@ -82,7 +86,7 @@ def main() -> None:
             shown = name + (" (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "")
             try:
                 first, rows = ask(server.url + "/sparql", text)
-                times = [ask(server.url + "/sparql", text)[0] for _ in range(args.repeat)]
+                times = [ask(server.url + "/sparql", text)[0] for _ in range(max(1, args.repeat))]
             except (urllib.error.URLError, OSError, ValueError) as error:
                 detail = error.read().decode("utf-8", "replace") if isinstance(error, urllib.error.HTTPError) else str(error)
                 print(f"  {shown:<34} refused: {' '.join(detail.split())[:160]}", flush=True)

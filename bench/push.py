@@ -84,9 +84,7 @@ def main() -> None:
     exported = timed(KG, "export", "--store", args.store, "-o", dump / "store.nq")
     with virtuoso(folder) as server:
         started = time.monotonic()
-        server.sql(f"ld_dir('{dump}', '*.nq', 'https://w3id.org/govinfo-kg/unused');")
-        server.sql("rdf_loader_run();")
-        server.sql("checkpoint;")
+        server.bulk_load((dump, "*.nq", "https://w3id.org/govinfo-kg/unused"))
         loaded = time.monotonic() - started
         print(f"  ld_dir + rdf_loader_run + checkpoint: {loaded:.2f} s", file=sys.stderr)
         answer = server.sql("SPARQL SELECT COUNT(*) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/govinfo-kg/')) };")

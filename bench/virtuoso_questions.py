@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench import PARAMETERS  # noqa: E402
+from bench import PARAMETERS, p95, question  # noqa: E402
 from kg import resources  # noqa: E402
 from kg.query import bound_text, list_queries  # noqa: E402
 from kg.vocab import ONTOLOGY  # noqa: E402
@@ -73,17 +73,14 @@ def main() -> None:
     resources.ontology_graph().serialize(dump / "ontology.nt", format="nt", encoding="utf-8")
     with virtuoso(work, buffers=args.buffers) as server:
         started = time.monotonic()
-        server.sql(f"ld_dir('{dump}', 'store.nq', 'https://w3id.org/govinfo-kg/unused');")
-        server.sql(f"ld_dir('{dump}', 'ontology.nt', '{ONTOLOGY}');")
-        server.sql("rdf_loader_run();")
-        server.sql("checkpoint;")
+        server.bulk_load((dump, "store.nq", "https://w3id.org/govinfo-kg/unused"), (dump, "ontology.nt", ONTOLOGY))
         loaded = time.monotonic() - started
         print(f"kg export {exported:.1f} s; Virtuoso ld_dir + rdf_loader_run + checkpoint {loaded:.1f} s "
               f"(NumberOfBuffers {args.buffers:,})", flush=True)
         runs = [(info.name, None) for info in list_queries()] + list(PARAMETERS.items())
         for name, params in runs:
             text = bound_text(name, params)
-            shown = name + (" (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "")
+            shown = question(name, params)
             try:
                 first, rows = ask(server.url + "/sparql", text)
                 times = [ask(server.url + "/sparql", text)[0] for _ in range(max(1, args.repeat))]
@@ -91,8 +88,7 @@ def main() -> None:
                 detail = error.read().decode("utf-8", "replace") if isinstance(error, urllib.error.HTTPError) else str(error)
                 print(f"  {shown:<34} refused: {' '.join(detail.split())[:160]}", flush=True)
                 continue
-            p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else times[0]
-            print(f"  {shown:<34} median {statistics.median(times) * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
+            print(f"  {shown:<34} median {statistics.median(times) * 1000:8.1f} ms  p95 {p95(times) * 1000:8.1f} ms  "
                   f"({rows} rows, first {first * 1000:.0f} ms)", flush=True)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

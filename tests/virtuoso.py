@@ -75,6 +75,14 @@ class Virtuoso:
             raise AssertionError(f"isql-vt {statement!r}: {run.stdout[-500:]} {run.stderr[-500:]}")
         return run.stdout
 
+    def bulk_load(self, *sources: tuple[Path, str, str]) -> None:
+        """Load files with Virtuoso's bulk loader: each source a (folder, file name pattern, graph
+        IRI for triples without one); ``ld_dir`` them, ``rdf_loader_run`` and ``checkpoint``."""
+        for folder, pattern, graph in sources:
+            self.sql(f"ld_dir('{folder}', '{pattern}', '{graph}');")
+        self.sql("rdf_loader_run();")
+        self.sql("checkpoint;")
+
 
 @contextmanager
 def virtuoso(folder: Path, buffers: int = 10_000) -> Iterator[Virtuoso]:
